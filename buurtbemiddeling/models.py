@@ -1,0 +1,292 @@
+"""Core models: the time-stamped base, tenancy (mediation services and their area) and users."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .validators import validate_reference_prefix
+
+
+class TimeStampedModel(models.Model):
+    """Abstract base: every model knows when it was created and last changed (aware UTC)."""
+
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ServiceScopedQuerySet(models.QuerySet):
+    """The tenancy gateway for models that belong to one mediation service.
+
+    `visible_to(user)` is the only place that decides which rows a person may see: rows of
+    the person's own service, and only when they hold the model's view permission. Models
+    with finer rules (cases) override it; nobody filters on `service` by hand in a view.
+    """
+
+    def visible_to(self, user):
+        if not getattr(user, "is_authenticated", False) or not user.service_id:
+            return self.none()
+        opts = self.model._meta
+        if not user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+            return self.none()
+        return self.filter(service_id=user.service_id)
+
+
+class MediationServiceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not getattr(user, "is_authenticated", False) or not user.service_id:
+            return self.none()
+        return self.filter(pk=user.service_id)
+
+    def covering_postcode(self, postcode: str):
+        """Services whose postcode ranges contain this Dutch postcode ("1234 AB")."""
+        digits = "".join(ch for ch in postcode if ch.isdigit())[:4]
+        if len(digits) != 4:
+            return self.none()
+        number = int(digits)
+        return self.filter(
+            is_active=True,
+            postcode_ranges__start__lte=number,
+            postcode_ranges__end__gte=number,
+        ).distinct()
+
+
+class MediationService(TimeStampedModel):
+    """One local mediation organisation (bemiddelingsorganisatie); the unit of tenancy."""
+
+    name = models.CharField(_("naam"), max_length=200, unique=True)
+    reference_prefix = models.CharField(
+        _("voorvoegsel zaaknummer"),
+        max_length=6,
+        default="BB",
+        validators=[validate_reference_prefix],
+        help_text=_("Zaaknummers worden bijvoorbeeld BB-2026-00042."),
+    )
+    email = models.EmailField(_("e-mailadres"), blank=True)
+    phone = models.CharField(_("telefoonnummer"), max_length=30, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    privacy_statement = models.TextField(_("privacyverklaring"), blank=True)
+    retention_months = models.PositiveSmallIntegerField(
+        _("bewaartermijn (maanden na afsluiten)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+    )
+    first_contact_target_days = models.PositiveSmallIntegerField(
+        _("eerste contact binnen (werkdagen)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    follow_up_weeks = models.PositiveSmallIntegerField(
+        _("nazorg na (weken)"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+    )
+    is_active = models.BooleanField(_("actief"), default=True)
+
+    objects = MediationServiceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bemiddelingsorganisatie")
+        verbose_name_plural = _("bemiddelingsorganisaties")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(retention_months__gte=1), name="service_retention_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Municipality(TimeStampedModel):
+    """A municipality (gemeente) a service works for; figures can be split per municipality."""
+
+    service = models.ForeignKey(
+        MediationService,
+        verbose_name=_("bemiddelingsorganisatie"),
+        on_delete=models.CASCADE,
+        related_name="municipalities",
+    )
+    name = models.CharField(_("naam"), max_length=120)
+
+    objects = ServiceScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("gemeente")
+        verbose_name_plural = _("gemeenten")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "name"], name="municipality_unique_per_service"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PostcodeRange(TimeStampedModel):
+    """A range of four-digit postcode areas (e.g. 7500-7547) that routes reports to a service."""
+
+    service = models.ForeignKey(
+        MediationService,
+        verbose_name=_("bemiddelingsorganisatie"),
+        on_delete=models.CASCADE,
+        related_name="postcode_ranges",
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("gemeente"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="postcode_ranges",
+    )
+    start = models.PositiveSmallIntegerField(
+        _("van postcode"), validators=[MinValueValidator(1000), MaxValueValidator(9999)]
+    )
+    end = models.PositiveSmallIntegerField(
+        _("tot en met postcode"), validators=[MinValueValidator(1000), MaxValueValidator(9999)]
+    )
+
+    objects = ServiceScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("postcodegebied")
+        verbose_name_plural = _("postcodegebieden")
+        ordering = ["start"]
+        indexes = [models.Index(fields=["start", "end"], name="postcoderange_bounds_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__gte=1000, end__lte=9999, start__lte=models.F("end")),
+                name="postcoderange_valid_bounds",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.start}-{self.end}"
+
+    def clean(self):
+        super().clean()
+        if self.start is None or self.end is None:
+            return
+        if self.start > self.end:
+            raise ValidationError({"end": _("De eindpostcode moet gelijk aan of na de beginpostcode liggen.")})
+        if self.municipality_id and self.municipality.service_id != self.service_id:
+            raise ValidationError({"municipality": _("Deze gemeente hoort bij een andere organisatie.")})
+        # One postcode goes to exactly one service, so ranges may not overlap anywhere.
+        overlapping = PostcodeRange.objects.filter(start__lte=self.end, end__gte=self.start).exclude(pk=self.pk)
+        clash = overlapping.select_related("service").first()
+        if clash:
+            raise ValidationError(
+                _("Overlapt met postcodegebied %(range)s van %(service)s.") % {"range": clash, "service": clash.service}
+            )
+
+
+class Neighbourhood(TimeStampedModel):
+    """A neighbourhood (wijk) of a service, used on cases, mediator profiles and figures."""
+
+    service = models.ForeignKey(
+        MediationService,
+        verbose_name=_("bemiddelingsorganisatie"),
+        on_delete=models.CASCADE,
+        related_name="neighbourhoods",
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("gemeente"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="neighbourhoods",
+    )
+    name = models.CharField(_("naam"), max_length=120)
+    is_active = models.BooleanField(_("actief"), default=True)
+
+    objects = ServiceScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("wijk")
+        verbose_name_plural = _("wijken")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "name"], name="neighbourhood_unique_per_service"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Colleagues of one's own service; nobody else."""
+        if not getattr(user, "is_authenticated", False) or not user.service_id:
+            return self.none()
+        return self.filter(service_id=user.service_id)
+
+
+class BuurtUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A person who logs in. Roles are Django groups; code asks for permissions.
+
+    Staff of a service (coordinators, mediators) and referrers belong to one service;
+    referrers also to one partner organisation. Installation-wide admins have no service.
+    """
+
+    email = models.EmailField(_("e-mailadres"), blank=True)
+    service = models.ForeignKey(
+        MediationService,
+        verbose_name=_("bemiddelingsorganisatie"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    partner_organisation = models.ForeignKey(
+        "partners.PartnerOrganisation",
+        verbose_name=_("partnerorganisatie"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("Alleen voor verwijzers: de organisatie waar deze persoon werkt."),
+    )
+    phone = models.CharField(_("telefoonnummer"), max_length=30, blank=True)
+
+    objects = BuurtUserManager()
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+        constraints = [
+            # A partner-organisation user always belongs to a service as well.
+            models.CheckConstraint(
+                condition=Q(partner_organisation__isnull=True) | Q(service__isnull=False),
+                name="user_partner_requires_service",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    def clean(self):
+        super().clean()
+        if self.partner_organisation_id:
+            if not self.service_id:
+                self.service_id = self.partner_organisation.service_id
+            elif self.partner_organisation.service_id != self.service_id:
+                raise ValidationError(
+                    {"partner_organisation": _("Deze partnerorganisatie hoort bij een andere bemiddelingsorganisatie.")}
+                )
+
+    @property
+    def role(self):
+        """The user's main role, derived from permissions (for navigation and display)."""
+        from .roles import role_of
+
+        return role_of(self)

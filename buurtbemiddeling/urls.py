@@ -1,0 +1,46 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.generic import RedirectView
+from django.views.i18n import set_language
+
+from . import views
+from .forms import LoginForm
+
+admin.site.site_header = "Buurtbemiddeling beheer"
+admin.site.site_title = "Buurtbemiddeling beheer"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("taal/", login_not_required(set_language), name="set_language"),
+    path("inloggen/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("wachtwoord/wijzigen/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("wachtwoord/gewijzigd/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("wachtwoord/vergeten/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("wachtwoord/vergeten/verstuurd/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "wachtwoord/nieuw/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("wachtwoord/nieuw/klaar/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("zaken/", include("cases.urls")),
+    path("verwijzingen/", include("referrals.urls")),
+    path("partners/", include("partners.urls")),
+    # One login page for everyone (the admin's own would bypass what ours adds).
+    path(
+        "admin/login/",
+        login_not_required(RedirectView.as_view(pattern_name="login", query_string=True)),
+        name="admin_login_redirect",
+    ),
+    path("admin/", admin.site.urls),
+]
+
+
+handler400 = "buurtbemiddeling.views.bad_request"
+handler403 = "buurtbemiddeling.views.permission_denied"
+handler404 = "buurtbemiddeling.views.page_not_found"
+handler500 = "buurtbemiddeling.views.server_error"

@@ -1,0 +1,50 @@
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+POSTCODE_RE = re.compile(r"^\s*([1-9][0-9]{3})\s?([A-Za-z]{2})\s*$")
+# Dutch numbers: 06-12345678, 010 1234567, +31 6 12345678, 0031 ...; spaces and dashes allowed.
+PHONE_RE = re.compile(r"^(\+31|0031|0)[1-9][0-9]{8}$")
+
+
+def validate_reference_prefix(value):
+    if not re.fullmatch(r"[A-Z]{2,6}", value or ""):
+        raise ValidationError(_("Gebruik 2 tot 6 hoofdletters, bijvoorbeeld BB."))
+
+
+def normalise_postcode(value: str) -> str:
+    """'1234ab' -> '1234 AB'. Raises ValidationError when it is no Dutch postcode."""
+    match = POSTCODE_RE.match(value or "")
+    if not match:
+        raise ValidationError(_("Vul een geldige postcode in, bijvoorbeeld 1234 AB."), code="invalid_postcode")
+    letters = match.group(2).upper()
+    # SA, SD and SS are never issued as Dutch postcode letters.
+    if letters in {"SA", "SD", "SS"}:
+        raise ValidationError(_("Vul een geldige postcode in, bijvoorbeeld 1234 AB."), code="invalid_postcode")
+    return f"{match.group(1)} {letters}"
+
+
+def validate_postcode(value: str) -> None:
+    normalise_postcode(value)
+
+
+def normalise_phone(value: str) -> str:
+    """Strip spaces, dashes, dots and brackets; check it is a Dutch phone number."""
+    compact = re.sub(r"[\s\-().]", "", value or "")
+    if not PHONE_RE.match(compact):
+        raise ValidationError(
+            _("Vul een geldig Nederlands telefoonnummer in, bijvoorbeeld 06 12345678 of 010 1234567."),
+            code="invalid_phone",
+        )
+    return compact
+
+
+def validate_phone(value: str) -> None:
+    normalise_phone(value)
+
+
+def validate_no_control_characters(value: str) -> None:
+    """Refuse NUL and other control characters (tabs and newlines are fine)."""
+    if value and any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+        raise ValidationError(_("Deze tekst bevat ongeldige tekens."), code="control_characters")

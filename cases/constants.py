@@ -1,0 +1,140 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseStatus(models.TextChoices):
+    """Where a case is in its life. What may follow what lives in cases/workflow.py only."""
+
+    REGISTERED = "registered", _("Aangemeld")
+    INTAKE = "intake", _("Intake")
+    STANDBY = "standby", _("Standby (voortraject)")
+    SUITABLE = "suitable", _("Geschikt, opgepakt")
+    IN_MEDIATION = "in_mediation", _("In bemiddeling")
+    FOLLOW_UP = "follow_up", _("Nazorg")
+    CLOSED = "closed", _("Afgesloten")
+    UNSUITABLE = "unsuitable", _("Niet geschikt")
+
+
+OPEN_STATUSES = [
+    CaseStatus.REGISTERED,
+    CaseStatus.INTAKE,
+    CaseStatus.STANDBY,
+    CaseStatus.SUITABLE,
+    CaseStatus.IN_MEDIATION,
+    CaseStatus.FOLLOW_UP,
+]
+ENDED_STATUSES = [CaseStatus.CLOSED, CaseStatus.UNSUITABLE]
+
+
+class Channel(models.TextChoices):
+    """How the report reached the service."""
+
+    SELF_REPORT = "self_report", _("Zelfmelding (website)")
+    REFERRAL = "referral", _("Verwijzing")
+    PHONE = "phone", _("Telefonisch")
+    DESK = "desk", _("Balie")
+
+
+class Side(models.TextChoices):
+    A = "A", _("Partij A (melder)")
+    B = "B", _("Partij B (buren)")
+
+
+class Tenure(models.TextChoices):
+    UNKNOWN = "unknown", _("Onbekend")
+    OWNER = "owner", _("Eigenaar")
+    TENANT_CORPORATION = "tenant_corporation", _("Huurder bij woningcorporatie")
+    TENANT_PRIVATE = "tenant_private", _("Huurder bij particulier")
+
+
+class PreferredContact(models.TextChoices):
+    PHONE = "phone", _("Telefoon")
+    EMAIL = "email", _("E-mail")
+    LETTER = "letter", _("Brief")
+    VISIT = "visit", _("Huisbezoek")
+
+
+class Participation(models.TextChoices):
+    """Mediation is voluntary: a party may refuse or stop at any moment."""
+
+    UNKNOWN = "unknown", _("Nog niet gevraagd")
+    PARTICIPATING = "participating", _("Doet mee")
+    REFUSED = "refused", _("Weigert")
+    WITHDRAWN = "withdrawn", _("Gestopt")
+
+
+class OutcomeCategory(models.TextChoices):
+    RESOLVED = "resolved", _("Opgelost")
+    PARTIALLY_RESOLVED = "partially_resolved", _("Gedeeltelijk opgelost")
+    NOT_RESOLVED = "not_resolved", _("Niet opgelost")
+    REFERRED_ON = "referred_on", _("Doorverwezen")
+    RESOLVED_BY_ITSELF = "resolved_by_itself", _("Vanzelf opgelost / verhuisd")
+
+
+class ConversationKind(models.TextChoices):
+    PHONE_CALL = "phone_call", _("Telefoongesprek")
+    LETTER = "letter", _("Brief")
+    INTAKE_A = "intake_a", _("Huisbezoek intake partij A")
+    INTAKE_B = "intake_b", _("Huisbezoek intake partij B")
+    JOINT = "joint", _("Gezamenlijk bemiddelingsgesprek")
+    SHUTTLE = "shuttle", _("Pendelcontact")
+    FOLLOW_UP_CALL = "follow_up_call", _("Nazorggesprek")
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Zaak aangemaakt")
+    STATUS_CHANGED = "status_changed", _("Status gewijzigd")
+    MEDIATOR_ASSIGNED = "mediator_assigned", _("Bemiddelaar toegewezen")
+    MEDIATOR_REPLACED = "mediator_replaced", _("Bemiddelaar vervangen")
+    CONVERSATION_LOGGED = "conversation_logged", _("Contact vastgelegd")
+    AGREEMENT_MADE = "agreement_made", _("Afspraak vastgelegd")
+    PARTY_ADDED = "party_added", _("Partij toegevoegd")
+    PARTICIPATION_CHANGED = "participation_changed", _("Deelname gewijzigd")
+    NOTE = "note", _("Notitie")
+
+
+# Reference lists a new service starts with (admins edit them per service afterwards).
+DEFAULT_CONFLICT_TYPES = [
+    "Geluidsoverlast door personen",
+    "Geluidsoverlast door apparatuur/muziek",
+    "Intimidatie / lastiggevallen worden",
+    "Pesterijen",
+    "Erfafscheiding, schutting, overhangende takken",
+    "Tuin- en buitenproblemen",
+    "Huisdieren",
+    "Overlast door kinderen",
+    "Parkeren",
+    "Rommel, vuilnis, vervuiling",
+    "Stank, rook",
+    "Vernieling",
+    "Storende leefgewoonten",
+    "Overig",
+]
+
+DEFAULT_UNSUITABILITY_REASONS = [
+    "Geen reactie of weigert vanaf het begin",
+    "Geen eigen motivatie (voelt zich gestuurd door een instantie)",
+    "Niet in staat een bemiddeling te volgen of afspraken na te komen",
+    "Te laat gemeld, te ver geëscaleerd",
+    "Overlast komt van een bedrijf of instelling",
+    "Geweld of bedreiging",
+    "Ernstige psychiatrische problematiek of verslaving",
+    "Familieconflict",
+    "Juridische weg al gekozen",
+    "Geen burenrelatie",
+]
+
+# (name, category, counts as resolved, needs a logged conversation)
+DEFAULT_OUTCOMES = [
+    ("Opgelost na gezamenlijk gesprek met afspraken", OutcomeCategory.RESOLVED, True, True),
+    ("Opgelost door pendelbemiddeling", OutcomeCategory.RESOLVED, True, True),
+    ("Opgelost na de intakegesprekken", OutcomeCategory.RESOLVED, True, True),
+    ("Opgelost met alleen advies", OutcomeCategory.RESOLVED, True, False),
+    ("Gedeeltelijk opgelost (relatie verbeterd)", OutcomeCategory.PARTIALLY_RESOLVED, False, True),
+    ("Niet opgelost: partij weigert gezamenlijk gesprek", OutcomeCategory.NOT_RESOLVED, False, False),
+    ("Niet opgelost: partij trekt zich terug", OutcomeCategory.NOT_RESOLVED, False, False),
+    ("Niet opgelost: geen contact mogelijk", OutcomeCategory.NOT_RESOLVED, False, False),
+    ("Niet opgelost: afgebroken", OutcomeCategory.NOT_RESOLVED, False, False),
+    ("Doorverwezen (wijkteam, GGZ, politie, corporatie)", OutcomeCategory.REFERRED_ON, False, False),
+    ("Vanzelf opgelost / partij verhuisd", OutcomeCategory.RESOLVED_BY_ITSELF, False, False),
+]

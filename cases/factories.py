@@ -1,0 +1,62 @@
+import random
+
+import factory
+from django.utils import timezone
+
+from buurtbemiddeling.factories import MediationServiceFactory
+
+from .constants import Channel, Side, Tenure
+from .models import MediatorProfile
+
+_fake = factory.Faker._get_faker(locale="nl_NL")
+
+
+def dutch_phone() -> str:
+    return "06" + "".join(random.choices("0123456789", k=8))  # noqa: S311 (fake data)
+
+
+def party_data(*, side: str = Side.A, postcode_start: int = 1000, postcode_end: int = 9999, **overrides) -> dict:
+    """Field values for a fictional party, for `cases.services.case_create(parties=[...])`."""
+    digits = random.randint(postcode_start, postcode_end)  # noqa: S311
+    letters = "".join(random.choices("ABCEFGHJKLMNPRTVWXZ", k=2))  # noqa: S311
+    data = {
+        "side": side,
+        "is_reporter": side == Side.A,
+        "name": _fake.name(),
+        "street": _fake.street_name(),
+        "house_number": str(random.randint(1, 250)),  # noqa: S311
+        "postcode": f"{digits} {letters}",
+        "city": _fake.city(),
+        "phone": dutch_phone(),
+        "email": "",
+        "tenure": random.choice(list(Tenure.values)),  # noqa: S311
+    }
+    data.update(overrides)
+    return data
+
+
+def case_kwargs(*, service, actor=None, channel=Channel.PHONE, **overrides) -> dict:
+    """Keyword arguments for `case_create` with one party on each side."""
+    kwargs = {
+        "service": service,
+        "actor": actor,
+        "channel": channel,
+        "reported_on": timezone.localdate(),
+        "parties": [party_data(side=Side.A), party_data(side=Side.B)],
+        "description": _fake.paragraph(nb_sentences=3),
+    }
+    kwargs.update(overrides)
+    return kwargs
+
+
+class MediatorProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MediatorProfile
+
+    service = factory.SubFactory(MediationServiceFactory)
+    name = factory.Faker("name", locale="nl_NL")
+    phone = factory.LazyFunction(dutch_phone)
+    street = factory.Faker("street_name", locale="nl_NL")
+    postcode = "9999 ZZ"
+    languages = "Nederlands"
+    max_cases = 3

@@ -1,0 +1,489 @@
+"""Cases, their parties, mediators, conversations and agreements, and the append-only timeline."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from buurtbemiddeling.models import (
+    MediationService,
+    Neighbourhood,
+    ServiceScopedQuerySet,
+    TimeStampedModel,
+)
+from buurtbemiddeling.roles import PERM_COORDINATE, PERM_MEDIATE
+from buurtbemiddeling.validators import validate_no_control_characters
+
+from .constants import (
+    OPEN_STATUSES,
+    CaseStatus,
+    Channel,
+    ConversationKind,
+    EventKind,
+    OutcomeCategory,
+    Participation,
+    PreferredContact,
+    Side,
+    Tenure,
+)
+
+# --- Reference lists (per service, edited by admins) ---------------------------------
+
+
+class ReferenceItem(TimeStampedModel):
+    service = models.ForeignKey(MediationService, verbose_name=_("bemiddelingsorganisatie"), on_delete=models.CASCADE)
+    name = models.CharField(_("naam"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+    is_active = models.BooleanField(_("actief"), default=True)
+
+    objects = ServiceScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ConflictType(ReferenceItem):
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("soort conflict")
+        verbose_name_plural = _("soorten conflict")
+        constraints = [
+            models.UniqueConstraint(fields=["service", "name"], name="conflicttype_unique_per_service"),
+        ]
+
+
+class UnsuitabilityReason(ReferenceItem):
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("reden niet geschikt")
+        verbose_name_plural = _("redenen niet geschikt")
+        constraints = [
+            models.UniqueConstraint(fields=["service", "name"], name="unsuitability_unique_per_service"),
+        ]
+
+
+class Outcome(ReferenceItem):
+    """How a case ended. The category drives the figures and what a referrer is told."""
+
+    category = models.CharField(_("categorie"), max_length=30, choices=OutcomeCategory.choices)
+    counts_as_resolved = models.BooleanField(
+        _("telt als opgelost"),
+        default=False,
+        help_text=_("Telt mee in het slagingspercentage en wordt aan de verwijzer gemeld als opgelost."),
+    )
+    requires_conversation = models.BooleanField(
+        _("vereist een vastgelegd gesprek"),
+        default=False,
+        help_text=_("Afsluiten met deze uitkomst kan pas als er minstens één gesprek is vastgelegd."),
+    )
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("uitkomst")
+        verbose_name_plural = _("uitkomsten")
+        constraints = [
+            models.UniqueConstraint(fields=["service", "name"], name="outcome_unique_per_service"),
+            models.CheckConstraint(condition=Q(category__in=OutcomeCategory.values), name="outcome_category_valid"),
+        ]
+
+
+# --- Cases ----------------------------------------------------------------------------
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one rule for who sees which case.
+
+        Coordinators: every case of their own service. Mediators: the cases they are
+        (or were) assigned to in their service. Everyone else, referrers and installation
+        admins included: none (referrers see their referrals through referrals' gateway).
+        """
+        if not getattr(user, "is_authenticated", False) or not user.service_id:
+            return self.none()
+        in_service = self.filter(service_id=user.service_id)
+        if user.has_perm(PERM_COORDINATE):
+            return in_service
+        if user.has_perm(PERM_MEDIATE):
+            return in_service.filter(assignments__mediator__user=user).distinct()
+        return self.none()
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class Case(TimeStampedModel):
+    service = models.ForeignKey(
+        MediationService,
+        verbose_name=_("bemiddelingsorganisatie"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    reference = models.CharField(_("zaaknummer"), max_length=20, editable=False)
+    year = models.PositiveSmallIntegerField(_("jaar"), editable=False)
+    sequence = models.PositiveIntegerField(_("volgnummer"), editable=False)
+    status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.REGISTERED)
+    channel = models.CharField(_("binnengekomen via"), max_length=20, choices=Channel.choices)
+    referrer_organisation = models.ForeignKey(
+        "partners.PartnerOrganisation",
+        verbose_name=_("verwijzende organisatie"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referred_cases",
+    )
+    reported_on = models.DateField(_("datum melding"))
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        verbose_name=_("wijk"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    conflict_types = models.ManyToManyField(
+        ConflictType, verbose_name=_("soort conflict"), blank=True, related_name="cases"
+    )
+    description = models.TextField(
+        _("omschrijving"), blank=True, max_length=5000, validators=[validate_no_control_characters]
+    )
+    tried_already = models.TextField(
+        _("wat is al geprobeerd"), blank=True, max_length=3000, validators=[validate_no_control_characters]
+    )
+    is_complex = models.BooleanField(
+        _("complex"),
+        default=False,
+        help_text=_("Bijvoorbeeld psychische problemen, meervoudige problematiek of een taalbarrière."),
+    )
+    is_urgent = models.BooleanField(_("urgent"), default=False)
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coördinator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coordinated_cases",
+    )
+    # Milestones, each set by the workflow (cases/services.py) and dated.
+    first_contact_at = models.DateTimeField(_("eerste contact"), null=True, blank=True)
+    suitability_decided_at = models.DateTimeField(_("geschiktheid beoordeeld op"), null=True, blank=True)
+    is_suitable = models.BooleanField(_("geschikt"), null=True, blank=True)
+    unsuitability_reason = models.ForeignKey(
+        UnsuitabilityReason,
+        verbose_name=_("reden niet geschikt"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    unsuitability_advice = models.TextField(_("advies waar naartoe"), blank=True, max_length=2000)
+    standby_review_on = models.DateField(_("standby herbeoordelen op"), null=True, blank=True)
+    follow_up_due_on = models.DateField(_("nazorg gepland op"), null=True, blank=True)
+    outcome = models.ForeignKey(Outcome, verbose_name=_("uitkomst"), on_delete=models.PROTECT, null=True, blank=True)
+    closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("aangemaakt door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("zaak")
+        verbose_name_plural = _("zaken")
+        ordering = ["-reported_on", "-id"]
+        permissions = [
+            ("coordinate_case", _("Kan zaken coördineren (intake, workflow, toewijzen, afsluiten)")),
+            ("mediate_case", _("Kan als bemiddelaar werken aan toegewezen zaken")),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "reference"], name="case_reference_unique_per_service"),
+            models.UniqueConstraint(fields=["service", "year", "sequence"], name="case_sequence_unique_per_service"),
+            models.CheckConstraint(condition=Q(status__in=CaseStatus.values), name="case_status_valid"),
+            models.CheckConstraint(condition=Q(channel__in=Channel.values), name="case_channel_valid"),
+            models.CheckConstraint(
+                condition=~Q(status=CaseStatus.CLOSED) | Q(outcome__isnull=False, closed_at__isnull=False),
+                name="case_closed_has_outcome",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=CaseStatus.STANDBY) | Q(standby_review_on__isnull=False),
+                name="case_standby_has_review_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["service", "status", "reported_on"], name="case_service_status_idx"),
+            models.Index(fields=["service", "-reported_on", "-id"], name="case_service_reported_idx"),
+            models.Index(fields=["service", "channel"], name="case_service_channel_idx"),
+            models.Index(fields=["service", "follow_up_due_on"], name="case_service_followup_idx"),
+            models.Index(fields=["service", "standby_review_on"], name="case_service_standby_idx"),
+            models.Index(fields=["service", "closed_at"], name="case_service_closed_idx"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    def get_absolute_url(self):
+        return reverse("cases:detail", kwargs={"reference": self.reference})
+
+    @property
+    def is_self_report(self) -> bool:
+        return self.channel == Channel.SELF_REPORT
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class Party(TimeStampedModel):
+    """One household on side A or B of a case. Several households per side are possible."""
+
+    case = models.ForeignKey(Case, verbose_name=_("zaak"), on_delete=models.CASCADE, related_name="parties")
+    side = models.CharField(_("kant"), max_length=1, choices=Side.choices)
+    is_reporter = models.BooleanField(_("melder"), default=False)
+    name = models.CharField(_("naam"), max_length=200, blank=True, validators=[validate_no_control_characters])
+    street = models.CharField(_("straat"), max_length=200, blank=True, validators=[validate_no_control_characters])
+    house_number = models.CharField(_("huisnummer"), max_length=20, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    city = models.CharField(_("plaats"), max_length=100, blank=True, validators=[validate_no_control_characters])
+    phone = models.CharField(_("telefoonnummer"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mailadres"), blank=True)
+    preferred_contact = models.CharField(
+        _("voorkeur contact"), max_length=10, choices=PreferredContact.choices, blank=True
+    )
+    contact_time_preference = models.CharField(_("bereikbaar op"), max_length=200, blank=True)
+    interpreter_language = models.CharField(
+        _("tolk nodig (taal)"), max_length=100, blank=True, help_text=_("Leeg als er geen tolk nodig is.")
+    )
+    tenure = models.CharField(_("woonsituatie"), max_length=20, choices=Tenure.choices, default=Tenure.UNKNOWN)
+    housing_corporation = models.ForeignKey(
+        "partners.PartnerOrganisation",
+        verbose_name=_("woningcorporatie"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tenant_parties",
+    )
+    participation = models.CharField(
+        _("deelname"), max_length=20, choices=Participation.choices, default=Participation.UNKNOWN
+    )
+
+    class Meta:
+        verbose_name = _("partij")
+        verbose_name_plural = _("partijen")
+        ordering = ["side", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(side__in=Side.values), name="party_side_valid"),
+            models.CheckConstraint(condition=Q(tenure__in=Tenure.values), name="party_tenure_valid"),
+            models.CheckConstraint(
+                condition=Q(participation__in=Participation.values), name="party_participation_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["postcode", "house_number"], name="party_address_idx"),
+            models.Index(fields=["name"], name="party_name_idx"),
+            models.Index(fields=["street"], name="party_street_idx"),
+        ]
+
+    def __str__(self):
+        return self.name or self.address or str(_("Partij %(side)s") % {"side": self.side})
+
+    @property
+    def address(self) -> str:
+        line = " ".join(part for part in [self.street, self.house_number] if part)
+        return ", ".join(part for part in [line, self.postcode, self.city] if part)
+
+
+class CaseEvent(models.Model):
+    """An entry in a case's timeline. Append-only: written once by a service, never edited."""
+
+    case = models.ForeignKey(Case, verbose_name=_("zaak"), on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("soort"), max_length=30, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("tijdstip"), default=timezone.now, db_index=True)
+    from_status = models.CharField(_("van status"), max_length=20, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(_("naar status"), max_length=20, choices=CaseStatus.choices, blank=True)
+    reason = models.TextField(_("toelichting"), blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = _("gebeurtenis")
+        verbose_name_plural = _("gebeurtenissen")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["case", "created_at"], name="caseevent_case_time_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError("Case events are append-only and cannot be changed.")
+        super().save(*args, **kwargs)
+
+
+# --- Mediators ------------------------------------------------------------------------
+
+
+class MediatorProfile(TimeStampedModel):
+    """A trained volunteer mediator of a service; may or may not log in."""
+
+    service = models.ForeignKey(
+        MediationService,
+        verbose_name=_("bemiddelingsorganisatie"),
+        on_delete=models.PROTECT,
+        related_name="mediators",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gebruiker"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mediator_profile",
+    )
+    name = models.CharField(_("naam"), max_length=200)
+    phone = models.CharField(_("telefoonnummer"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mailadres"), blank=True)
+    street = models.CharField(_("straat"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    is_active = models.BooleanField(_("actief"), default=True)
+    neighbourhoods = models.ManyToManyField(Neighbourhood, verbose_name=_("wijken"), blank=True)
+    languages = models.CharField(
+        _("talen"), max_length=200, blank=True, help_text=_("Bijvoorbeeld: Nederlands, Engels, Turks")
+    )
+    max_cases = models.PositiveSmallIntegerField(_("maximaal aantal zaken tegelijk"), default=3)
+    trained_on = models.DateField(_("training gevolgd op"), null=True, blank=True)
+
+    objects = ServiceScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bemiddelaar")
+        verbose_name_plural = _("bemiddelaars")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["service", "is_active"], name="mediator_service_active_idx")]
+
+    def __str__(self):
+        return self.name
+
+
+class Assignment(TimeStampedModel):
+    """A mediator working on a case. Replacing a mediator ends the row; history is kept."""
+
+    case = models.ForeignKey(Case, verbose_name=_("zaak"), on_delete=models.CASCADE, related_name="assignments")
+    mediator = models.ForeignKey(
+        MediatorProfile, verbose_name=_("bemiddelaar"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    started_on = models.DateField(_("gestart op"))
+    ended_on = models.DateField(_("gestopt op"), null=True, blank=True)
+    end_reason = models.CharField(_("reden stoppen"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("toewijzing")
+        verbose_name_plural = _("toewijzingen")
+        ordering = ["started_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "mediator"],
+                condition=Q(ended_on__isnull=True),
+                name="assignment_one_active_per_mediator",
+            ),
+        ]
+        indexes = [models.Index(fields=["mediator", "ended_on"], name="assignment_mediator_idx")]
+
+    def __str__(self):
+        return f"{self.mediator} - {self.case}"
+
+
+class MediatorAcquaintance(TimeStampedModel):
+    """A mediator knows a party: a conflict of interest for that case."""
+
+    mediator = models.ForeignKey(
+        MediatorProfile, verbose_name=_("bemiddelaar"), on_delete=models.CASCADE, related_name="acquaintances"
+    )
+    party = models.ForeignKey(Party, verbose_name=_("partij"), on_delete=models.CASCADE, related_name="known_by")
+    note = models.CharField(_("toelichting"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("bekende van bemiddelaar")
+        verbose_name_plural = _("bekenden van bemiddelaars")
+        constraints = [
+            models.UniqueConstraint(fields=["mediator", "party"], name="acquaintance_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.mediator} / {self.party_id}"
+
+
+# --- Conversations and agreements -----------------------------------------------------
+
+
+class Conversation(TimeStampedModel):
+    """A contact or conversation in a case, with a short confidential report."""
+
+    case = models.ForeignKey(Case, verbose_name=_("zaak"), on_delete=models.CASCADE, related_name="conversations")
+    kind = models.CharField(_("soort"), max_length=20, choices=ConversationKind.choices)
+    held_on = models.DateField(_("datum"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duur (minuten)"), null=True, blank=True)
+    mediators = models.ManyToManyField(MediatorProfile, verbose_name=_("bemiddelaars"), blank=True)
+    parties = models.ManyToManyField(Party, verbose_name=_("aanwezige partijen"), blank=True)
+    care_worker = models.CharField(
+        _("begeleidende hulpverlener"),
+        max_length=200,
+        blank=True,
+        help_text=_("Naam en organisatie, als iemand meekwam."),
+    )
+    report = models.TextField(
+        _("verslag (vertrouwelijk)"), blank=True, max_length=10000, validators=[validate_no_control_characters]
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vastgelegd door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("gesprek")
+        verbose_name_plural = _("gesprekken")
+        ordering = ["held_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ConversationKind.values), name="conversation_kind_valid"),
+        ]
+        indexes = [models.Index(fields=["case", "held_on"], name="conversation_case_date_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.held_on}"
+
+
+class Agreement(TimeStampedModel):
+    case = models.ForeignKey(Case, verbose_name=_("zaak"), on_delete=models.CASCADE, related_name="agreements")
+    conversation = models.ForeignKey(
+        Conversation,
+        verbose_name=_("gesprek"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agreements",
+    )
+    text = models.TextField(_("afspraak"), max_length=2000, validators=[validate_no_control_characters])
+    review_on = models.DateField(_("evalueren op"), null=True, blank=True)
+    is_kept = models.BooleanField(_("nagekomen"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("afspraak")
+        verbose_name_plural = _("afspraken")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.text[:60]

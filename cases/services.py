@@ -1,0 +1,282 @@
+"""Every write to a case goes through here: keyword-only, validated, atomic, with a timeline entry."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from buurtbemiddeling.models import MediationService
+
+from . import workflow
+from .constants import (
+    DEFAULT_CONFLICT_TYPES,
+    DEFAULT_OUTCOMES,
+    DEFAULT_UNSUITABILITY_REASONS,
+    CaseStatus,
+    Channel,
+    EventKind,
+)
+from .models import (
+    Agreement,
+    Assignment,
+    Case,
+    CaseEvent,
+    ConflictType,
+    Conversation,
+    MediatorProfile,
+    Outcome,
+    Party,
+    UnsuitabilityReason,
+)
+
+
+def service_setup_reference_lists(*, service: MediationService) -> None:
+    """Give a service the standard reference lists (idempotent; admins edit them later)."""
+    for position, name in enumerate(DEFAULT_CONFLICT_TYPES):
+        ConflictType.objects.get_or_create(service=service, name=name, defaults={"position": position})
+    for position, name in enumerate(DEFAULT_UNSUITABILITY_REASONS):
+        UnsuitabilityReason.objects.get_or_create(service=service, name=name, defaults={"position": position})
+    for position, (name, category, resolved, needs_conversation) in enumerate(DEFAULT_OUTCOMES):
+        Outcome.objects.get_or_create(
+            service=service,
+            name=name,
+            defaults={
+                "position": position,
+                "category": category,
+                "counts_as_resolved": resolved,
+                "requires_conversation": needs_conversation,
+            },
+        )
+
+
+def _event(*, case: Case, kind: str, actor, reason: str = "", from_status: str = "", to_status: str = "", at=None):
+    return CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        actor=actor if getattr(actor, "pk", None) else None,
+        reason=reason,
+        from_status=from_status,
+        to_status=to_status,
+        created_at=at or timezone.now(),
+    )
+
+
+def _next_sequence(*, service: MediationService, year: int) -> int:
+    # Lock the service row so two people registering at once never get the same number.
+    MediationService.objects.select_for_update().filter(pk=service.pk).first()
+    last = Case.objects.filter(service=service, year=year).aggregate(m=Max("sequence"))["m"]
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def case_create(
+    *,
+    service: MediationService,
+    actor,
+    channel: str,
+    parties: Iterable[dict],
+    reported_on: dt.date | None = None,
+    conflict_types: Iterable[ConflictType] = (),
+    referrer_organisation=None,
+    **fields,
+) -> Case:
+    """Register a new case with its parties. `fields` are further Case fields (description, ...)."""
+    reported_on = reported_on or timezone.localdate()
+    year = reported_on.year
+    sequence = _next_sequence(service=service, year=year)
+    case = Case(
+        service=service,
+        year=year,
+        sequence=sequence,
+        reference=f"{service.reference_prefix}-{year}-{sequence:05d}",
+        channel=channel,
+        reported_on=reported_on,
+        referrer_organisation=referrer_organisation,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        **fields,
+    )
+    if channel == Channel.REFERRAL and referrer_organisation is None:
+        raise ValidationError({"referrer_organisation": _("Kies de verwijzende organisatie.")})
+    if referrer_organisation is not None and referrer_organisation.service_id != service.pk:
+        raise ValidationError(
+            {"referrer_organisation": _("Deze organisatie hoort bij een andere bemiddelingsorganisatie.")}
+        )
+    if case.neighbourhood_id and case.neighbourhood.service_id != service.pk:
+        raise ValidationError({"neighbourhood": _("Deze wijk hoort bij een andere bemiddelingsorganisatie.")})
+    case.full_clean(exclude=["reference", "year", "sequence"])
+    case.save()
+    conflict_types = list(conflict_types)
+    if any(ct.service_id != service.pk for ct in conflict_types):
+        raise ValidationError({"conflict_types": _("Kies soorten conflict van de eigen organisatie.")})
+    case.conflict_types.set(conflict_types)
+    parties = list(parties)
+    if not any(p.get("side") == "A" for p in parties):
+        raise ValidationError(_("Een zaak heeft minstens één partij aan kant A."))
+    for data in parties:
+        party = Party(case=case, **data)
+        party.full_clean()
+        party.save()
+    _event(case=case, kind=EventKind.CREATED, actor=actor, to_status=case.status)
+    return case
+
+
+@transaction.atomic
+def case_transition(
+    *,
+    case: Case,
+    to_status: str,
+    actor,
+    reason: str = "",
+    expected_status: str | None = None,
+    unsuitability_reason: UnsuitabilityReason | None = None,
+    advice: str = "",
+    review_on: dt.date | None = None,
+    outcome: Outcome | None = None,
+    at: dt.datetime | None = None,
+) -> Case:
+    """Move a case to another status, if the transition table allows it.
+
+    The row is re-read under a lock, so of two people acting at once the second sees the
+    first's result and is refused rather than overwriting it. `expected_status` is the
+    status the person saw when they chose the action.
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if expected_status is not None and case.status != expected_status:
+        raise ValidationError(
+            _("Iemand anders heeft deze zaak intussen gewijzigd (status is nu %(status)s). Bekijk de zaak opnieuw.")
+            % {"status": case.get_status_display()}
+        )
+    transition = workflow.get_transition(case.status, to_status)
+    if transition is None:
+        raise ValidationError(
+            _("Van %(source)s naar %(target)s is niet toegestaan.")
+            % {"source": case.get_status_display(), "target": CaseStatus(to_status).label}
+        )
+    now = at or timezone.now()
+    errors = {}
+    reason = (reason or "").strip()
+    if transition.needs_reason and not reason:
+        errors["reason"] = _("Geef een toelichting.")
+    if transition.needs_unsuitability_reason:
+        if unsuitability_reason is None:
+            errors["unsuitability_reason"] = _("Kies een reden.")
+        elif unsuitability_reason.service_id != case.service_id:
+            errors["unsuitability_reason"] = _("Kies een reden van de eigen organisatie.")
+    if transition.needs_review_date:
+        if review_on is None:
+            errors["review_on"] = _("Kies een datum om de zaak opnieuw te bekijken.")
+        elif review_on <= timezone.localdate(now):
+            errors["review_on"] = _("De datum moet in de toekomst liggen.")
+    if transition.needs_outcome:
+        if outcome is None:
+            errors["outcome"] = _("Kies een uitkomst.")
+        elif outcome.service_id != case.service_id:
+            errors["outcome"] = _("Kies een uitkomst van de eigen organisatie.")
+        elif outcome.requires_conversation and not case.conversations.exists():
+            errors["outcome"] = _("Deze uitkomst kan pas als er minstens één gesprek is vastgelegd.")
+    if errors:
+        raise ValidationError(errors)
+
+    source = case.status
+    case.status = to_status
+    if to_status == CaseStatus.INTAKE and case.first_contact_at is None:
+        case.first_contact_at = now
+    if to_status == CaseStatus.SUITABLE:
+        case.is_suitable = True
+        case.suitability_decided_at = now
+        case.unsuitability_reason = None
+    if to_status == CaseStatus.UNSUITABLE:
+        case.is_suitable = False
+        case.suitability_decided_at = now
+        case.unsuitability_reason = unsuitability_reason
+        case.unsuitability_advice = advice
+    if to_status == CaseStatus.STANDBY:
+        case.standby_review_on = review_on
+    elif source == CaseStatus.STANDBY:
+        case.standby_review_on = None
+    if to_status == CaseStatus.CLOSED:
+        case.outcome = outcome
+        case.closed_at = now
+        case.follow_up_due_on = None
+    if source in (CaseStatus.CLOSED, CaseStatus.UNSUITABLE):
+        # Reopened: the earlier outcome stays in the timeline, not on the case.
+        case.outcome = None
+        case.closed_at = None
+        case.is_suitable = None
+        case.suitability_decided_at = None
+        case.unsuitability_reason = None
+        case.unsuitability_advice = ""
+    case.full_clean()
+    case.save()
+    _event(
+        case=case,
+        kind=EventKind.STATUS_CHANGED,
+        actor=actor,
+        from_status=source,
+        to_status=to_status,
+        reason=reason,
+        at=now,
+    )
+    return case
+
+
+@transaction.atomic
+def mediator_assign(*, case: Case, mediator: MediatorProfile, actor, started_on: dt.date | None = None) -> Assignment:
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if mediator.service_id != case.service_id:
+        raise ValidationError({"mediator": _("Deze bemiddelaar hoort bij een andere organisatie.")})
+    if not mediator.is_active:
+        raise ValidationError({"mediator": _("Deze bemiddelaar is niet actief.")})
+    if case.assignments.filter(mediator=mediator, ended_on__isnull=True).exists():
+        raise ValidationError({"mediator": _("Deze bemiddelaar werkt al aan deze zaak.")})
+    if case.assignments.filter(ended_on__isnull=True).count() >= 2:
+        raise ValidationError({"mediator": _("Deze zaak heeft al twee bemiddelaars. Vervang er eerst één.")})
+    assignment = Assignment.objects.create(case=case, mediator=mediator, started_on=started_on or timezone.localdate())
+    _event(case=case, kind=EventKind.MEDIATOR_ASSIGNED, actor=actor, reason=mediator.name)
+    return assignment
+
+
+@transaction.atomic
+def conversation_log(
+    *,
+    case: Case,
+    actor,
+    kind: str,
+    held_on: dt.date,
+    report: str = "",
+    duration_minutes: int | None = None,
+    mediators: Iterable[MediatorProfile] = (),
+    parties: Iterable[Party] = (),
+    care_worker: str = "",
+    agreements: Iterable[str] = (),
+) -> Conversation:
+    conversation = Conversation(
+        case=case,
+        kind=kind,
+        held_on=held_on,
+        report=report,
+        duration_minutes=duration_minutes,
+        care_worker=care_worker,
+        author=actor if getattr(actor, "pk", None) else None,
+    )
+    conversation.full_clean()
+    conversation.save()
+    conversation.mediators.set([m for m in mediators if m.service_id == case.service_id])
+    conversation.parties.set([p for p in parties if p.case_id == case.pk])
+    _event(case=case, kind=EventKind.CONVERSATION_LOGGED, actor=actor, reason=conversation.get_kind_display())
+    agreements = [text.strip() for text in agreements if text and text.strip()]
+    if agreements:
+        review_on = held_on + dt.timedelta(weeks=case.service.follow_up_weeks)
+        for text in agreements:
+            agreement = Agreement(case=case, conversation=conversation, text=text, review_on=review_on)
+            agreement.full_clean()
+            agreement.save()
+        # Reaching agreements schedules the follow-up call.
+        Case.objects.filter(pk=case.pk).update(follow_up_due_on=review_on)
+        case.follow_up_due_on = review_on
+        _event(case=case, kind=EventKind.AGREEMENT_MADE, actor=actor, reason=str(len(agreements)))
+    return conversation

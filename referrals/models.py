@@ -1,0 +1,71 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from buurtbemiddeling.models import MediationService, TimeStampedModel
+from buurtbemiddeling.roles import PERM_REFER, PERM_VIEW_ORGANISATION_REFERRALS
+
+
+class ReferralQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A referrer sees their own referrals; with the extra permission, their organisation's."""
+        if not getattr(user, "is_authenticated", False) or not user.has_perm(PERM_REFER):
+            return self.none()
+        if user.partner_organisation_id and user.has_perm(PERM_VIEW_ORGANISATION_REFERRALS):
+            return self.filter(organisation_id=user.partner_organisation_id)
+        return self.filter(referrer=user)
+
+
+class Referral(TimeStampedModel):
+    """A handover of a case by a professional of a partner organisation.
+
+    The referrer keeps this row (their reference, when it was sent) but never sees the case:
+    what they are told comes from the case status through one milestone mapping.
+    """
+
+    service = models.ForeignKey(
+        MediationService,
+        verbose_name=_("bemiddelingsorganisatie"),
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    case = models.OneToOneField(
+        "cases.Case",
+        verbose_name=_("zaak"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referral",
+    )
+    referrer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verwijzer"),
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    organisation = models.ForeignKey(
+        "partners.PartnerOrganisation",
+        verbose_name=_("organisatie"),
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    own_reference = models.CharField(_("eigen kenmerk verwijzer"), max_length=50, blank=True)
+    withdrawn_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("verwijzing")
+        verbose_name_plural = _("verwijzingen")
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("submit_referral", _("Kan zaken verwijzen")),
+            ("view_organisation_referrals", _("Kan alle verwijzingen van de eigen organisatie zien")),
+        ]
+        indexes = [
+            models.Index(fields=["referrer", "-created_at"], name="referral_referrer_idx"),
+            models.Index(fields=["organisation", "-created_at"], name="referral_org_idx"),
+        ]
+
+    def __str__(self):
+        return self.own_reference or f"#{self.pk}"

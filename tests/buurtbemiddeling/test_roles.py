@@ -1,0 +1,42 @@
+import pytest
+
+from buurtbemiddeling.constants import Role
+from buurtbemiddeling.factories import UserFactory
+from buurtbemiddeling.roles import PERM_COORDINATE, PERM_MEDIATE, PERM_REFER, role_of
+
+# Which role holds which key permission: True = must have, False = must not have.
+EXPECTED = {
+    Role.COORDINATOR: {PERM_COORDINATE: True, PERM_MEDIATE: False, PERM_REFER: False, "cases.delete_case": False},
+    Role.MEDIATOR: {PERM_COORDINATE: False, PERM_MEDIATE: True, PERM_REFER: False, "cases.add_case": False},
+    Role.REFERRER: {
+        PERM_COORDINATE: False,
+        PERM_MEDIATE: False,
+        PERM_REFER: True,
+        "cases.view_case": False,
+        "cases.view_party": False,
+        "partners.view_partnerorganisation": False,
+    },
+    Role.ADMIN: {
+        PERM_COORDINATE: False,
+        PERM_REFER: False,
+        "buurtbemiddeling.change_mediationservice": True,
+        "buurtbemiddeling.add_user": True,
+        "cases.change_conflicttype": True,
+        "cases.delete_case": False,
+    },
+}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_gets_exactly_the_permissions_it_should(role, service):
+    user = UserFactory(service=service, role=role)
+    for perm, expected in EXPECTED[role].items():
+        assert user.has_perm(perm) is expected, f"{role} {perm}"
+    assert role_of(user) == role
+
+
+def test_a_user_without_a_group_has_no_role_and_no_case_permissions(service):
+    user = UserFactory(service=service)
+    assert role_of(user) is None
+    assert not user.has_perm(PERM_COORDINATE)
+    assert not user.get_all_permissions()

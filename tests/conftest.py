@@ -1,0 +1,108 @@
+import pytest
+
+from buurtbemiddeling.constants import Role
+from buurtbemiddeling.factories import (
+    MediationServiceFactory,
+    NeighbourhoodFactory,
+    PostcodeRangeFactory,
+    UserFactory,
+)
+from cases.factories import MediatorProfileFactory, case_kwargs
+from cases.services import case_create, mediator_assign, service_setup_reference_lists
+from partners.constants import OrganisationKind
+from partners.factories import PartnerOrganisationFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Argon2 is deliberately slow; tests log in hundreds of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def service(db):
+    service = MediationServiceFactory(name="Buurtbemiddeling Aland", reference_prefix="AL")
+    service_setup_reference_lists(service=service)
+    PostcodeRangeFactory(service=service, start=7500, end=7549)
+    return service
+
+
+@pytest.fixture
+def other_service(db):
+    service = MediationServiceFactory(name="Buurtbemiddeling Beland", reference_prefix="BE")
+    service_setup_reference_lists(service=service)
+    PostcodeRangeFactory(service=service, start=6200, end=6229)
+    return service
+
+
+@pytest.fixture
+def neighbourhood(service):
+    return NeighbourhoodFactory(service=service, name="Centrum")
+
+
+@pytest.fixture
+def partner(service):
+    return PartnerOrganisationFactory(
+        service=service, name="Woonstichting Aland", kind=OrganisationKind.HOUSING_CORPORATION
+    )
+
+
+@pytest.fixture
+def coordinator(service):
+    return UserFactory(username="coordinator", service=service, role=Role.COORDINATOR)
+
+
+@pytest.fixture
+def other_coordinator(other_service):
+    return UserFactory(username="coordinator.beland", service=other_service, role=Role.COORDINATOR)
+
+
+@pytest.fixture
+def mediator_user(service):
+    return UserFactory(username="bemiddelaar", service=service, role=Role.MEDIATOR)
+
+
+@pytest.fixture
+def mediator(service, mediator_user):
+    return MediatorProfileFactory(service=service, user=mediator_user, name="Mees Bemiddelaar")
+
+
+@pytest.fixture
+def referrer(service, partner):
+    return UserFactory(username="verwijzer", service=service, partner_organisation=partner, role=Role.REFERRER)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="beheerder", service=None, role=Role.ADMIN)
+
+
+@pytest.fixture
+def make_case(coordinator):
+    """Register a case through the real service; keyword arguments override the defaults."""
+
+    def make(**overrides):
+        overrides.setdefault("actor", coordinator)
+        return case_create(**case_kwargs(service=overrides.pop("service", coordinator.service), **overrides))
+
+    return make
+
+
+@pytest.fixture
+def case(make_case):
+    return make_case()
+
+
+@pytest.fixture
+def assigned_case(case, mediator, coordinator):
+    mediator_assign(case=case, mediator=mediator, actor=coordinator)
+    return case
+
+
+@pytest.fixture
+def login(client):
+    def do(user):
+        client.force_login(user)
+        return client
+
+    return do
