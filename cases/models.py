@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -98,7 +98,7 @@ class CaseQuerySet(models.QuerySet):
         """The one rule for who sees which case.
 
         Coordinators: every case of their own service. Mediators: the cases they are
-        (or were) assigned to in their service. Everyone else, referrers and installation
+        assigned to now (a replaced mediator loses access). Everyone else, referrers and installation
         admins included: none (referrers see their referrals through referrals' gateway).
         """
         if not getattr(user, "is_authenticated", False) or not user.service_id:
@@ -107,7 +107,8 @@ class CaseQuerySet(models.QuerySet):
         if user.has_perm(PERM_COORDINATE):
             return in_service
         if user.has_perm(PERM_MEDIATE):
-            return in_service.filter(assignments__mediator__user=user).distinct()
+            active = Assignment.objects.filter(case=OuterRef("pk"), mediator__user=user, ended_on__isnull=True)
+            return in_service.filter(Exists(active))
         return self.none()
 
     def open(self):

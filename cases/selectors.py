@@ -2,11 +2,12 @@
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from .constants import CaseStatus
-from .models import Assignment, Case, Party
+from .constants import OPEN_STATUSES, CaseStatus
+from .models import Assignment, Case, MediatorAcquaintance, MediatorProfile, Party
 
 
 def subtract_working_days(day: dt.date, days: int) -> dt.date:
@@ -91,3 +92,109 @@ def mediator_cases_for_user(user):
         .distinct()
         .order_by("-reported_on", "-id")
     )
+
+
+def possible_repeats(*, service, parties: list[dict], limit: int = 10) -> list[dict]:
+    """Earlier cases of this service where an address or person of the new report appears.
+
+    Matches on postcode + house number, on phone number and on exact name (case-insensitive).
+    Returns rows with the case and what matched, for a warning on the registration page.
+    """
+    conditions = Q()
+    for data in parties:
+        if data.get("postcode") and data.get("house_number"):
+            conditions |= Q(postcode=data["postcode"], house_number__iexact=data["house_number"])
+        if data.get("phone"):
+            conditions |= Q(phone=data["phone"])
+        if data.get("name"):
+            conditions |= Q(name__iexact=data["name"])
+    if not conditions:
+        return []
+    matches = (
+        Party.objects.filter(conditions, case__service=service)
+        .select_related("case")
+        .order_by("-case__reported_on", "-case_id")[:limit]
+    )
+    rows = []
+    for party in matches:
+        reasons = []
+        for data in parties:
+            if (
+                data.get("postcode")
+                and party.postcode == data["postcode"]
+                and party.house_number.lower() == str(data.get("house_number", "")).lower()
+            ):
+                reasons.append(_("zelfde adres"))
+            if data.get("phone") and party.phone == data["phone"]:
+                reasons.append(_("zelfde telefoonnummer"))
+            if data.get("name") and party.name.lower() == data["name"].lower():
+                reasons.append(_("zelfde naam"))
+        rows.append({"case": party.case, "party": party, "reasons": sorted(set(map(str, reasons)))})
+    return rows
+
+
+def mediators_for_assignment(case) -> list:
+    """Active mediators of the case's service, each with current load and conflict warnings."""
+    open_load = Count(
+        "assignments",
+        filter=Q(assignments__ended_on__isnull=True, assignments__case__status__in=OPEN_STATUSES),
+    )
+    mediators = list(
+        MediatorProfile.objects.filter(service_id=case.service_id, is_active=True)
+        .exclude(assignments__case=case, assignments__ended_on__isnull=True)
+        .annotate(load=open_load)
+        .prefetch_related("neighbourhoods")
+        .order_by("load", "name")
+    )
+    parties = list(case.parties.all())
+    known = set(MediatorAcquaintance.objects.filter(party__case=case).values_list("mediator_id", flat=True))
+    streets = {(p.street.strip().lower(), p.city.strip().lower()) for p in parties if p.street}
+    postcodes = {p.postcode for p in parties if p.postcode}
+    for mediator in mediators:
+        warnings = []
+        if mediator.pk in known:
+            warnings.append(str(_("kent een partij")))
+        if mediator.postcode and mediator.postcode in postcodes:
+            warnings.append(str(_("woont in dezelfde postcode als een partij")))
+        elif mediator.street and any(mediator.street.strip().lower() == street for street, _city in streets):
+            warnings.append(str(_("woont in dezelfde straat als een partij")))
+        if mediator.load >= mediator.max_cases:
+            warnings.append(str(_("zit aan het maximum aantal zaken")))
+        mediator.warnings = warnings
+        label = f"{mediator.name} ({mediator.load}/{mediator.max_cases})"
+        if case.neighbourhood_id and any(n.pk == case.neighbourhood_id for n in mediator.neighbourhoods.all()):
+            label += " · " + str(_("werkt in deze wijk"))
+        if warnings:
+            label += " · ⚠ " + "; ".join(warnings)
+        mediator.choice_label = label
+    return mediators
+
+
+SORTS = {
+    "reported": ("reported_on", "id"),
+    "-reported": ("-reported_on", "-id"),
+    "reference": ("year", "sequence"),
+    "-reference": ("-year", "-sequence"),
+    "status": ("status", "-reported_on", "-id"),
+}
+
+
+def case_search(queryset, term: str):
+    """Find cases by a fragment of a reference, party name, street or postcode."""
+    term = (term or "").strip()
+    if not term:
+        return queryset
+    compact_postcode = term.replace(" ", "").upper()
+    party_match = Party.objects.filter(case=OuterRef("pk")).filter(
+        Q(name__icontains=term)
+        | Q(street__icontains=term)
+        | Q(postcode__startswith=_format_postcode_prefix(compact_postcode))
+    )
+    return queryset.filter(Q(reference__icontains=term) | Exists(party_match))
+
+
+def _format_postcode_prefix(compact: str) -> str:
+    # Stored as "1234 AB"; a search for "1234ab" or "1234 a" must find it.
+    if len(compact) > 4 and compact[:4].isdigit():
+        return f"{compact[:4]} {compact[4:]}"
+    return compact

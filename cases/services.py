@@ -280,3 +280,53 @@ def conversation_log(
         case.follow_up_due_on = review_on
         _event(case=case, kind=EventKind.AGREEMENT_MADE, actor=actor, reason=str(len(agreements)))
     return conversation
+
+
+@transaction.atomic
+def assignment_end(*, assignment: Assignment, actor, reason: str, ended_on: dt.date | None = None) -> Assignment:
+    """Take a mediator off a case (to replace them); the assignment stays in the history."""
+    assignment = Assignment.objects.select_for_update().select_related("case", "mediator").get(pk=assignment.pk)
+    if assignment.ended_on is not None:
+        raise ValidationError(_("Deze bemiddelaar werkt al niet meer aan deze zaak."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Geef een reden.")})
+    assignment.ended_on = ended_on or timezone.localdate()
+    assignment.end_reason = reason
+    assignment.full_clean()
+    assignment.save()
+    _event(
+        case=assignment.case,
+        kind=EventKind.MEDIATOR_REPLACED,
+        actor=actor,
+        reason=f"{assignment.mediator.name}: {reason}",
+    )
+    return assignment
+
+
+@transaction.atomic
+def party_add(*, case: Case, actor, data: dict) -> Party:
+    """Add a household to a side of a case (details of side B often follow later)."""
+    party = Party(case=case, **data)
+    party.full_clean()
+    party.save()
+    _event(case=case, kind=EventKind.PARTY_ADDED, actor=actor, reason=party.get_side_display())
+    return party
+
+
+@transaction.atomic
+def party_set_participation(*, party: Party, actor, participation: str) -> Party:
+    """Mediation is voluntary: record that a party takes part, refuses or stops."""
+    party = Party.objects.select_for_update().get(pk=party.pk)
+    if party.participation == participation:
+        return party
+    party.participation = participation
+    party.full_clean()
+    party.save(update_fields=["participation", "updated_at"])
+    _event(
+        case=party.case,
+        kind=EventKind.PARTICIPATION_CHANGED,
+        actor=actor,
+        reason=f"{party.get_side_display()}: {party.get_participation_display()}",
+    )
+    return party

@@ -7,6 +7,13 @@ app_name = "cases"
 urlpatterns = [
     path("werkvoorraad/", views.queue, name="queue"),
     path("", views.case_list, name="list"),
+    path("nieuw/", views.case_create, name="create"),
     path("mijn/", views.my_cases, name="my_cases"),
     path("<str:reference>/", views.case_detail, name="detail"),
+    path("<str:reference>/status/", views.case_transition, name="transition"),
+    path("<str:reference>/bemiddelaars/", views.assign_mediator, name="assign"),
+    path("<str:reference>/bemiddelaars/<int:assignment_id>/stoppen/", views.end_assignment, name="end_assignment"),
+    path("<str:reference>/gesprekken/", views.log_conversation, name="log_conversation"),
+    path("<str:reference>/partijen/", views.add_party, name="add_party"),
+    path("<str:reference>/partijen/<int:party_id>/deelname/", views.set_participation, name="participation"),
 ]

@@ -1,16 +1,57 @@
+"""Coordinator and mediator pages. Thin: forms validate, services write, selectors read."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.db import transaction
+from django.http import Http404, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from buurtbemiddeling.roles import PERM_COORDINATE, PERM_MEDIATE
 
-from . import selectors, workflow
-from .constants import CaseStatus
-from .models import Case
+from . import selectors, services, workflow
+from .constants import Side
+from .forms import (
+    AssignMediatorForm,
+    CaseFilterForm,
+    CaseRegisterForm,
+    CaseSearchForm,
+    ConversationForm,
+    EndAssignmentForm,
+    ParticipationForm,
+    PartyForm,
+    ReporterPartyForm,
+    TransitionForm,
+)
+from .models import Assignment, Case, Conversation
 
 PAGE_SIZE = 50
+SEARCH_SESSION_KEY = "case_search"
+NEIGHBOURHOOD_SESSION_KEY = "last_neighbourhood"
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: at the field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _get_case(request, reference) -> Case:
+    try:
+        return selectors.case_get_for_user(request.user, reference=reference)
+    except Case.DoesNotExist:
+        raise Http404 from None
+
+
+# --- Work queue and lists --------------------------------------------------------------
 
 
 @require_GET
@@ -19,18 +60,40 @@ def queue(request):
     return render(request, "cases/queue.html", {"sections": selectors.work_queue_for_user(request.user)})
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @permission_required(PERM_COORDINATE, raise_exception=True)
 def case_list(request):
-    cases = selectors.case_list_for_user(request.user).order_by("-reported_on", "-id")
-    status = request.GET.get("status", "")
-    if status in CaseStatus.values:
-        cases = cases.filter(status=status)
+    if request.method == "POST":
+        # The search term goes into the session, so it never shows up in a URL or access log.
+        search_form = CaseSearchForm(request.POST)
+        if "clear" in request.POST:
+            request.session.pop(SEARCH_SESSION_KEY, None)
+        elif search_form.is_valid():
+            request.session[SEARCH_SESSION_KEY] = search_form.cleaned_data["q"]
+        else:
+            messages.error(request, _("Deze zoekterm kunnen we niet gebruiken."))
+        # Keep the filters the list had; only known, non-personal filter fields survive.
+        kept = QueryDict(request.POST.get("filters", ""))
+        filters = {k: v for k, v in kept.items() if k in CaseFilterForm.base_fields and v}
+        return redirect(f"{request.path}?{urlencode(filters)}")
+    term = request.session.get(SEARCH_SESSION_KEY, "")
+    filter_form = CaseFilterForm(request.GET or None, service_id=request.user.service_id)
+    cases = filter_form.filter(selectors.case_list_for_user(request.user))
+    cases = selectors.case_search(cases, term)
+    sort = filter_form.cleaned_data.get("sort") if filter_form.is_bound and filter_form.is_valid() else ""
+    cases = cases.order_by(*selectors.SORTS.get(sort or "-reported", selectors.SORTS["-reported"]))
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = {k: v for k, v in request.GET.items() if k in CaseFilterForm.base_fields and v}
     return render(
         request,
         "cases/list.html",
-        {"page": page, "statuses": CaseStatus.choices, "current_status": status},
+        {
+            "page": page,
+            "filter_form": filter_form,
+            "search_form": CaseSearchForm(initial={"q": term}),
+            "search_term": term,
+            "filter_query": urlencode(filters),
+        },
     )
 
 
@@ -40,19 +103,269 @@ def my_cases(request):
     return render(request, "cases/my_cases.html", {"cases": selectors.mediator_cases_for_user(request.user)})
 
 
-@require_GET
-def case_detail(request, reference):
-    try:
-        case = selectors.case_get_for_user(request.user, reference=reference)
-    except Case.DoesNotExist:
-        raise Http404 from None
+# --- Registration ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(PERM_COORDINATE, raise_exception=True)
+def case_create(request):
+    service = request.user.service
+    data = request.POST if request.method == "POST" else None
+    initial = {"neighbourhood": request.session.get(NEIGHBOURHOOD_SESSION_KEY)}
+    form = CaseRegisterForm(data, service=service, initial=initial)
+    party_a = ReporterPartyForm(data, service=service, prefix="a")
+    party_b = PartyForm(data, service=service, prefix="b")
+    repeats = []
+    if request.method == "POST" and all([form.is_valid(), party_a.is_valid(), party_b.is_valid()]):
+        parties = [party_a.party_data(side=Side.A)]
+        if party_b.has_details():
+            parties.append(party_b.party_data(side=Side.B))
+        repeats = selectors.possible_repeats(service=service, parties=parties)
+        if repeats and not form.cleaned_data.get("confirm_repeat"):
+            # Warn once; the coordinator confirms and sends again.
+            form.data = form.data.copy()
+            form.data["confirm_repeat"] = "on"
+        else:
+            fields = {k: v for k, v in form.cleaned_data.items() if k != "confirm_repeat"}
+            try:
+                case = services.case_create(
+                    service=service,
+                    actor=request.user,
+                    parties=parties,
+                    coordinator=request.user,
+                    **fields,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                if fields.get("neighbourhood"):
+                    request.session[NEIGHBOURHOOD_SESSION_KEY] = fields["neighbourhood"].pk
+                messages.success(request, _("Zaak %(reference)s is geregistreerd.") % {"reference": case.reference})
+                return redirect(case)
     return render(
         request,
-        "cases/detail.html",
-        {
-            "case": case,
-            "parties": case.parties.select_related("housing_corporation"),
-            "events": case.events.select_related("actor"),
-            "transitions": workflow.allowed_transitions(case.status),
-        },
+        "cases/create.html",
+        {"form": form, "party_a": party_a, "party_b": party_b, "repeats": repeats},
     )
+
+
+# --- The case page ---------------------------------------------------------------------
+
+
+def _render_detail(request, case, *, status=200, **bound):
+    """The case page; `bound` replaces one of the page's forms with a submitted one (with errors)."""
+    if not request.user.has_perm(PERM_COORDINATE):
+        return _render_mediator_detail(request, case, status=status, **bound)
+    transitions = workflow.allowed_transitions(case.status)
+    transition_forms = [
+        bound["transition_form"]
+        if "transition_form" in bound and bound["transition_form"].transition == t
+        else TransitionForm(case=case, transition=t)
+        for t in transitions
+    ]
+    assignments = list(case.assignments.select_related("mediator").order_by("ended_on", "started_on"))
+    active = [a for a in assignments if a.ended_on is None]
+    context = {
+        "case": case,
+        "parties": case.parties.select_related("housing_corporation"),
+        "events": case.events.select_related("actor"),
+        "conversations": case.conversations.select_related("author").prefetch_related(
+            "mediators", "parties", "agreements"
+        ),
+        "agreements": case.agreements.all(),
+        "assignments": assignments,
+        "active_assignments": active,
+        "transition_forms": transition_forms,
+        "conflict_types": case.conflict_types.all(),
+        "conversation_form": bound.get("conversation_form") or ConversationForm(case=case),
+        "party_form": bound.get("party_form") or PartyForm(service=case.service, prefix="new"),
+        "participation_form": ParticipationForm(),
+        "side_choices": Side.choices,
+    }
+    if case.is_open and len(active) < 2:
+        context["assign_form"] = bound.get("assign_form") or AssignMediatorForm(
+            mediators=selectors.mediators_for_assignment(case)
+        )
+    return render(request, "cases/detail.html", context, status=status)
+
+
+def _render_mediator_detail(request, case, *, status=200, **bound):
+    profile = getattr(request.user, "mediator_profile", None)
+    conversations = (
+        case.conversations.filter(mediators=profile).select_related("author").prefetch_related("parties", "agreements")
+        if profile
+        else Conversation.objects.none()
+    )
+    context = {
+        "case": case,
+        "parties": case.parties.all(),
+        "conversations": conversations.distinct(),
+        "conversation_form": bound.get("conversation_form") or ConversationForm(case=case),
+        "can_log": case.is_open
+        and profile is not None
+        and case.assignments.filter(mediator=profile, ended_on__isnull=True).exists(),
+    }
+    return render(request, "cases/detail_mediator.html", context, status=status)
+
+
+@require_GET
+def case_detail(request, reference):
+    return _render_detail(request, _get_case(request, reference))
+
+
+@require_POST
+@permission_required(PERM_COORDINATE, raise_exception=True)
+def case_transition(request, reference):
+    case = _get_case(request, reference)
+    transition = workflow.get_transition(case.status, request.POST.get("to_status", ""))
+    if transition is None:
+        messages.error(
+            request, _("Deze stap kan niet (meer) vanuit de huidige status. Bekijk de zaak en kies opnieuw.")
+        )
+        return redirect(case)
+    form = TransitionForm(request.POST, case=case, transition=transition)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.case_transition(
+                case=case,
+                to_status=transition.target,
+                actor=request.user,
+                expected_status=data["expected_status"],
+                reason=data.get("reason", ""),
+                unsuitability_reason=data.get("unsuitability_reason"),
+                advice=data.get("advice", ""),
+                review_on=data.get("review_on"),
+                outcome=data.get("outcome"),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Status is nu: %(status)s.") % {"status": case.get_status_display()})
+            return redirect(case)
+    return _render_detail(request, case, transition_form=form)
+
+
+@require_POST
+@permission_required(PERM_COORDINATE, raise_exception=True)
+def assign_mediator(request, reference):
+    case = _get_case(request, reference)
+    form = AssignMediatorForm(request.POST, mediators=selectors.mediators_for_assignment(case))
+    if form.is_valid():
+        try:
+            services.mediator_assign(case=case, mediator=form.cleaned_data["mediator"], actor=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("%(name)s is toegewezen aan deze zaak.") % {"name": form.cleaned_data["mediator"].name}
+            )
+            return redirect(case)
+    return _render_detail(request, case, assign_form=form)
+
+
+@require_POST
+@permission_required(PERM_COORDINATE, raise_exception=True)
+def end_assignment(request, reference, assignment_id):
+    case = _get_case(request, reference)
+    assignment = get_object_or_404(Assignment, pk=assignment_id, case=case)
+    form = EndAssignmentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assignment_end(assignment=assignment, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(name)s werkt niet meer aan deze zaak. Wijs een vervanger toe.")
+                % {"name": assignment.mediator.name},
+            )
+    else:
+        messages.error(request, _("Geef een reden waarom deze bemiddelaar stopt."))
+    return redirect(case)
+
+
+@require_POST
+def log_conversation(request, reference):
+    case = _get_case(request, reference)
+    is_coordinator = request.user.has_perm(PERM_COORDINATE)
+    profile = getattr(request.user, "mediator_profile", None)
+    may_log = is_coordinator or (
+        request.user.has_perm(PERM_MEDIATE)
+        and profile is not None
+        and case.is_open
+        and case.assignments.filter(mediator=profile, ended_on__isnull=True).exists()
+    )
+    if not may_log:
+        raise Http404
+    form = ConversationForm(request.POST, case=case)
+    if form.is_valid():
+        data = form.cleaned_data
+        mediators = list(data["mediators"])
+        if not is_coordinator and profile not in mediators:
+            mediators.append(profile)
+        try:
+            with transaction.atomic():
+                services.conversation_log(
+                    case=case,
+                    actor=request.user,
+                    kind=data["kind"],
+                    held_on=data["held_on"],
+                    duration_minutes=data.get("duration_minutes"),
+                    mediators=mediators,
+                    parties=data["parties"],
+                    care_worker=data.get("care_worker", ""),
+                    report=data.get("report", ""),
+                    agreements=form.agreement_lines(),
+                )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            text = _("Het contact is vastgelegd.")
+            if form.agreement_lines():
+                case.refresh_from_db(fields=["follow_up_due_on"])
+                text += " " + _("Nazorg is gepland op %(date)s.") % {"date": case.follow_up_due_on.strftime("%d-%m-%Y")}
+            messages.success(request, text)
+            return redirect(case)
+    return _render_detail(request, case, conversation_form=form)
+
+
+@require_POST
+@permission_required(PERM_COORDINATE, raise_exception=True)
+def add_party(request, reference):
+    case = _get_case(request, reference)
+    form = PartyForm(request.POST, service=case.service, prefix="new")
+    side = request.POST.get("side", Side.B)
+    if side not in Side.values:
+        side = Side.B
+    if form.is_valid():
+        if not form.has_details():
+            form.add_error(None, _("Vul ten minste een naam, adres of telefoonnummer in."))
+        else:
+            data = form.party_data(side=side)
+            data["is_reporter"] = False
+            try:
+                services.party_add(case=case, actor=request.user, data=data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("De partij is toegevoegd."))
+                return redirect(case)
+    return _render_detail(request, case, party_form=form)
+
+
+@require_POST
+@permission_required(PERM_COORDINATE, raise_exception=True)
+def set_participation(request, reference, party_id):
+    case = _get_case(request, reference)
+    party = get_object_or_404(case.parties, pk=party_id)
+    form = ParticipationForm(request.POST)
+    if form.is_valid():
+        services.party_set_participation(
+            party=party, actor=request.user, participation=form.cleaned_data["participation"]
+        )
+        messages.success(request, _("Deelname is bijgewerkt."))
+    else:
+        messages.error(request, _("Kies of de partij meedoet, weigert of gestopt is."))
+    return redirect(case)

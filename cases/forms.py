@@ -1,0 +1,360 @@
+"""Forms for the coordinator's and mediator's work. They validate and render; services write."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from buurtbemiddeling.models import Neighbourhood
+from buurtbemiddeling.validators import (
+    normalise_phone,
+    normalise_postcode,
+    validate_no_control_characters,
+)
+from partners.constants import OrganisationKind
+from partners.models import PartnerOrganisation
+
+from . import workflow
+from .constants import CaseStatus, Channel, ConversationKind, Participation, Side
+from .models import ConflictType, MediatorProfile, Outcome, Party, UnsuitabilityReason
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CleanTextMixin:
+    """Refuse NUL and control characters in every text field: they can never be meant."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str):
+                try:
+                    validate_no_control_characters(value)
+                except ValidationError as error:
+                    self.add_error(name, error)
+        return cleaned
+
+
+class PartyForm(CleanTextMixin, forms.ModelForm):
+    """One household. Side B may be left empty at registration: details can follow later."""
+
+    class Meta:
+        model = Party
+        fields = [
+            "name",
+            "street",
+            "house_number",
+            "postcode",
+            "city",
+            "phone",
+            "email",
+            "preferred_contact",
+            "contact_time_preference",
+            "interpreter_language",
+            "tenure",
+            "housing_corporation",
+        ]
+        widgets = {
+            "postcode": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text", "size": 8}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+        }
+
+    def __init__(self, *args, service, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["housing_corporation"].queryset = PartnerOrganisation.objects.filter(
+            service=service, kind=OrganisationKind.HOUSING_CORPORATION, is_active=True
+        )
+        self.fields["postcode"].help_text = _("Bijvoorbeeld 1234 AB")
+
+    def clean_postcode(self):
+        value = self.cleaned_data.get("postcode", "").strip()
+        return normalise_postcode(value) if value else ""
+
+    def clean_phone(self):
+        value = self.cleaned_data.get("phone", "").strip()
+        return normalise_phone(value) if value else ""
+
+    def has_details(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return any(data.get(name) for name in ("name", "street", "house_number", "postcode", "phone", "email"))
+
+    def party_data(self, *, side: str) -> dict:
+        data = {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+        data = {key: ("" if value is None and key != "housing_corporation" else value) for key, value in data.items()}
+        data["side"] = side
+        data["is_reporter"] = side == Side.A
+        return data
+
+
+class ReporterPartyForm(PartyForm):
+    """Side A, the person on the phone: a name and a way to reach them are needed."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("name"):
+            self.add_error("name", _("Vul de naam van de melder in."))
+        if not (cleaned.get("phone") or cleaned.get("email") or cleaned.get("street")):
+            self.add_error(
+                "phone", _("Vul een telefoonnummer, e-mailadres of adres in, zodat we de melder kunnen bereiken.")
+            )
+        return cleaned
+
+
+class CaseRegisterForm(CleanTextMixin, forms.Form):
+    """The case itself, in the order a phone conversation goes."""
+
+    channel = forms.ChoiceField(
+        label=_("Binnengekomen via"),
+        choices=[(c.value, c.label) for c in (Channel.PHONE, Channel.DESK, Channel.REFERRAL)],
+        initial=Channel.PHONE,
+    )
+    reported_on = forms.DateField(label=_("Datum melding"), widget=DateInput())
+    referrer_organisation = forms.ModelChoiceField(
+        label=_("Verwijzende organisatie"),
+        queryset=PartnerOrganisation.objects.none(),
+        required=False,
+        help_text=_("Alleen bij een verwijzing."),
+    )
+    conflict_types = forms.ModelMultipleChoiceField(
+        label=_("Waar gaat het over?"),
+        queryset=ConflictType.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    description = forms.CharField(
+        label=_("Omschrijving"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, required=False
+    )
+    tried_already = forms.CharField(
+        label=_("Wat is al geprobeerd?"), widget=forms.Textarea(attrs={"rows": 2}), max_length=3000, required=False
+    )
+    neighbourhood = forms.ModelChoiceField(label=_("Wijk"), queryset=Neighbourhood.objects.none(), required=False)
+    is_complex = forms.BooleanField(
+        label=_("Complex"),
+        required=False,
+        help_text=_("Psychische problemen, meervoudige problematiek of een taalbarrière."),
+    )
+    is_urgent = forms.BooleanField(label=_("Urgent"), required=False)
+    confirm_repeat = forms.BooleanField(
+        label=_("Ik heb de eerdere zaken gezien en wil toch een nieuwe zaak registreren."),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def __init__(self, *args, service, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reported_on"].initial = timezone.localdate()
+        self.fields["referrer_organisation"].queryset = PartnerOrganisation.objects.filter(
+            service=service, is_active=True
+        )
+        self.fields["conflict_types"].queryset = ConflictType.objects.filter(service=service, is_active=True)
+        self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(service=service, is_active=True)
+
+    def clean_reported_on(self):
+        value = self.cleaned_data["reported_on"]
+        if value > timezone.localdate():
+            raise ValidationError(_("De datum van de melding kan niet in de toekomst liggen."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("channel") == Channel.REFERRAL and not cleaned.get("referrer_organisation"):
+            self.add_error("referrer_organisation", _("Kies de verwijzende organisatie."))
+        if cleaned.get("channel") != Channel.REFERRAL:
+            cleaned["referrer_organisation"] = None
+        return cleaned
+
+
+class TransitionForm(CleanTextMixin, forms.Form):
+    """One status step; which fields matter follows from the transition table."""
+
+    to_status = forms.ChoiceField(choices=CaseStatus.choices, widget=forms.HiddenInput)
+    expected_status = forms.ChoiceField(choices=CaseStatus.choices, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Toelichting"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+    unsuitability_reason = forms.ModelChoiceField(
+        label=_("Reden niet geschikt"), queryset=UnsuitabilityReason.objects.none(), required=False
+    )
+    advice = forms.CharField(
+        label=_("Advies waar naartoe"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+    review_on = forms.DateField(label=_("Opnieuw bekijken op"), widget=DateInput(), required=False)
+    outcome = forms.ModelChoiceField(label=_("Uitkomst"), queryset=Outcome.objects.none(), required=False)
+
+    def __init__(self, *args, case, transition: workflow.Transition | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unsuitability_reason"].queryset = UnsuitabilityReason.objects.filter(
+            service_id=case.service_id, is_active=True
+        )
+        self.fields["outcome"].queryset = Outcome.objects.filter(service_id=case.service_id, is_active=True)
+        if transition is not None:
+            self.transition = transition
+            self.initial.update(to_status=transition.target, expected_status=case.status)
+            # Ids per action, since several of these forms share one page.
+            self.auto_id = f"id_{transition.target}_%s"
+            self.fields["reason"].required = transition.needs_reason
+            if not transition.needs_reason:
+                self.fields["reason"].label = _("Toelichting (optioneel)")
+            drop = []
+            if transition.needs_unsuitability_reason:
+                self.fields["unsuitability_reason"].required = True
+            else:
+                drop += ["unsuitability_reason", "advice"]
+            if transition.needs_review_date:
+                self.fields["review_on"].required = True
+            else:
+                drop.append("review_on")
+            if transition.needs_outcome:
+                self.fields["outcome"].required = True
+            else:
+                drop.append("outcome")
+            for name in drop:
+                del self.fields[name]
+
+
+class AssignMediatorForm(forms.Form):
+    mediator = forms.ModelChoiceField(label=_("Bemiddelaar"), queryset=MediatorProfile.objects.none())
+
+    def __init__(self, *args, mediators, **kwargs):
+        """`mediators`: profiles annotated by the selector with load and conflict warnings."""
+        super().__init__(*args, **kwargs)
+        self.mediator_rows = mediators
+        self.fields["mediator"].queryset = MediatorProfile.objects.filter(pk__in=[m.pk for m in mediators])
+        self.fields["mediator"].choices = [("", "---------")] + [(m.pk, m.choice_label) for m in mediators]
+
+
+class EndAssignmentForm(CleanTextMixin, forms.Form):
+    reason = forms.CharField(label=_("Reden"), max_length=300)
+
+
+class ConversationForm(CleanTextMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Soort contact"), choices=ConversationKind.choices)
+    held_on = forms.DateField(label=_("Datum"), widget=DateInput())
+    duration_minutes = forms.IntegerField(label=_("Duur (minuten)"), min_value=1, max_value=600, required=False)
+    mediators = forms.ModelMultipleChoiceField(
+        label=_("Bemiddelaars"),
+        queryset=MediatorProfile.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    parties = forms.ModelMultipleChoiceField(
+        label=_("Aanwezige partijen"),
+        queryset=Party.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    care_worker = forms.CharField(
+        label=_("Begeleidende hulpverlener"),
+        max_length=200,
+        required=False,
+        help_text=_("Naam en organisatie, als iemand meekwam."),
+    )
+    report = forms.CharField(
+        label=_("Kort verslag (vertrouwelijk)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+        required=False,
+    )
+    agreements = forms.CharField(
+        label=_("Gemaakte afspraken"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        required=False,
+        help_text=_("Eén afspraak per regel. Bij afspraken wordt de nazorg automatisch ingepland."),
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].initial = timezone.localdate()
+        self.fields["mediators"].queryset = MediatorProfile.objects.filter(
+            assignments__case=case, assignments__ended_on__isnull=True
+        )
+        self.fields["parties"].queryset = case.parties.all()
+
+    def clean_held_on(self):
+        value = self.cleaned_data["held_on"]
+        if value > timezone.localdate():
+            raise ValidationError(_("Een gesprek kan niet in de toekomst hebben plaatsgevonden."))
+        return value
+
+    def agreement_lines(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data.get("agreements", "").splitlines() if line.strip()]
+
+
+class ParticipationForm(forms.Form):
+    participation = forms.ChoiceField(label=_("Deelname"), choices=Participation.choices)
+
+
+class CaseSearchForm(CleanTextMixin, forms.Form):
+    """Search terms travel by POST and are kept in the session: never in a URL or a log line."""
+
+    q = forms.CharField(
+        label=_("Zoeken"),
+        max_length=100,
+        required=False,
+        help_text=_("Zaaknummer, naam, straat of postcode"),
+    )
+
+
+class CaseFilterForm(forms.Form):
+    """List filters: no personal data, so they may live in the URL (bookmarkable, they stay put)."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("Alle"))] + CaseStatus.choices, required=False)
+    conflict_type = forms.ModelChoiceField(
+        label=_("Soort conflict"), queryset=ConflictType.objects.none(), required=False
+    )
+    neighbourhood = forms.ModelChoiceField(label=_("Wijk"), queryset=Neighbourhood.objects.none(), required=False)
+    channel = forms.ChoiceField(
+        label=_("Binnengekomen via"), choices=[("", _("Alle"))] + Channel.choices, required=False
+    )
+    referrer_organisation = forms.ModelChoiceField(
+        label=_("Verwijzer"), queryset=PartnerOrganisation.objects.none(), required=False
+    )
+    mediator = forms.ModelChoiceField(label=_("Bemiddelaar"), queryset=MediatorProfile.objects.none(), required=False)
+    reported_from = forms.DateField(label=_("Gemeld vanaf"), widget=DateInput(), required=False)
+    reported_until = forms.DateField(label=_("Gemeld tot en met"), widget=DateInput(), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sorteren"),
+        choices=[
+            ("-reported", _("Nieuwste melding eerst")),
+            ("reported", _("Oudste melding eerst")),
+            ("-reference", _("Zaaknummer aflopend")),
+            ("reference", _("Zaaknummer oplopend")),
+            ("status", _("Status")),
+        ],
+        required=False,
+    )
+
+    def __init__(self, *args, service_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["conflict_type"].queryset = ConflictType.objects.filter(service_id=service_id)
+        self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(service_id=service_id)
+        self.fields["referrer_organisation"].queryset = PartnerOrganisation.objects.filter(service_id=service_id)
+        self.fields["mediator"].queryset = MediatorProfile.objects.filter(service_id=service_id)
+
+    def filter(self, queryset):
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+        if data.get("conflict_type"):
+            queryset = queryset.filter(conflict_types=data["conflict_type"])
+        if data.get("neighbourhood"):
+            queryset = queryset.filter(neighbourhood=data["neighbourhood"])
+        if data.get("channel"):
+            queryset = queryset.filter(channel=data["channel"])
+        if data.get("referrer_organisation"):
+            queryset = queryset.filter(referrer_organisation=data["referrer_organisation"])
+        if data.get("mediator"):
+            queryset = queryset.filter(assignments__mediator=data["mediator"])
+        if data.get("reported_from"):
+            queryset = queryset.filter(reported_on__gte=data["reported_from"])
+        if data.get("reported_until"):
+            queryset = queryset.filter(reported_on__lte=data["reported_until"])
+        return queryset.distinct() if data.get("mediator") or data.get("conflict_type") else queryset
