@@ -15,7 +15,7 @@ from partners.constants import OrganisationKind
 from partners.models import PartnerOrganisation
 
 from . import workflow
-from .constants import CaseStatus, Channel, ConversationKind, Participation, Side
+from .constants import CaseStatus, Channel, ConversationKind, Participation, Side, Tenure
 from .models import ConflictType, MediatorProfile, Outcome, Party, UnsuitabilityReason
 
 
@@ -70,6 +70,10 @@ class PartyForm(CleanTextMixin, forms.ModelForm):
             service=service, kind=OrganisationKind.HOUSING_CORPORATION, is_active=True
         )
         self.fields["postcode"].help_text = _("Bijvoorbeeld 1234 AB")
+        self.fields["tenure"].required = False
+
+    def clean_tenure(self):
+        return self.cleaned_data.get("tenure") or Tenure.UNKNOWN
 
     def clean_postcode(self):
         value = self.cleaned_data.get("postcode", "").strip()

@@ -217,6 +217,14 @@ def case_detail(request, reference):
 @permission_required(PERM_COORDINATE, raise_exception=True)
 def case_transition(request, reference):
     case = _get_case(request, reference)
+    if request.POST.get("expected_status") != case.status:
+        # The page was built for an earlier status: someone else acted in the meantime.
+        messages.error(
+            request,
+            _("Iemand anders heeft deze zaak intussen gewijzigd (status is nu %(status)s). Bekijk de zaak opnieuw.")
+            % {"status": case.get_status_display()},
+        )
+        return redirect(case)
     transition = workflow.get_transition(case.status, request.POST.get("to_status", ""))
     if transition is None:
         messages.error(
