@@ -18,6 +18,7 @@ from .constants import (
     DEFAULT_UNSUITABILITY_REASONS,
     CaseStatus,
     Channel,
+    ConversationKind,
     EventKind,
 )
 from .models import (
@@ -269,6 +270,10 @@ def conversation_log(
     conversation.parties.set([p for p in parties if p.case_id == case.pk])
     _event(case=case, kind=EventKind.CONVERSATION_LOGGED, actor=actor, reason=conversation.get_kind_display())
     agreements = [text.strip() for text in agreements if text and text.strip()]
+    if kind == ConversationKind.FOLLOW_UP_CALL and not agreements:
+        # The follow-up call is done: it leaves the work queue.
+        Case.objects.filter(pk=case.pk).update(follow_up_due_on=None)
+        case.follow_up_due_on = None
     if agreements:
         review_on = held_on + dt.timedelta(weeks=case.service.follow_up_weeks)
         for text in agreements:
