@@ -1,7 +1,9 @@
 import re
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 POSTCODE_RE = re.compile(r"^\s*([1-9][0-9]{3})\s?([A-Za-z]{2})\s*$")
 # Dutch numbers: 06-12345678, 010 1234567, +31 6 12345678, 0031 ...; spaces and dashes allowed.
@@ -48,3 +50,21 @@ def validate_no_control_characters(value: str) -> None:
     """Refuse NUL and other control characters (tabs and newlines are fine)."""
     if value and any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
         raise ValidationError(_("Deze tekst bevat ongeldige tekens."), code="control_characters")
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's own check, with a Dutch message that exists (Django 6.1's nl catalogue lacks it)."""
+
+    def get_error_message(self):
+        return ngettext(
+            "Dit wachtwoord is te kort: gebruik minstens %(min_length)d teken. Een zin van een paar woorden mag ook.",
+            "Dit wachtwoord is te kort: gebruik minstens %(min_length)d tekens. Een zin van een paar woorden mag ook.",
+            self.min_length,
+        ) % {"min_length": self.min_length}
+
+    def get_help_text(self):
+        return ngettext(
+            "Gebruik minstens %(min_length)d teken; een zin van een paar woorden is sterk en goed te onthouden.",
+            "Gebruik minstens %(min_length)d tekens; een zin van een paar woorden is sterk en goed te onthouden.",
+            self.min_length,
+        ) % {"min_length": self.min_length}

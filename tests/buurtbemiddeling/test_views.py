@@ -90,3 +90,53 @@ def test_unknown_pages_get_a_dutch_404(login, coordinator):
     response = login(coordinator).get("/bestaat-niet/")
     assert response.status_code == 404
     assert "Deze pagina bestaat niet" in response.text
+
+
+def test_password_reset_mails_a_link_that_works_and_expires_after_an_hour(client, coordinator, mailoutbox):
+    import datetime as dt
+    import re
+    from unittest import mock
+
+    from django.contrib.auth.tokens import default_token_generator
+
+    client.post(reverse("password_reset"), {"email": coordinator.email})
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == [coordinator.email]
+    assert "één uur geldig" in mail.body
+    link = re.search(r"http://testserver(/wachtwoord/nieuw/\S+/)", mail.body).group(1)
+    # An unknown address gets the same answer and no mail (no account probing).
+    response = client.post(reverse("password_reset"), {"email": "onbekend@example.org"}, follow=True)
+    assert "Als dit e-mailadres bij ons bekend is" in response.text
+    assert len(mailoutbox) == 1
+    # After more than an hour the link is refused.
+    later = default_token_generator._now() + dt.timedelta(hours=1, minutes=1)
+    with mock.patch.object(default_token_generator, "_now", return_value=later):
+        response = client.get(link, follow=True)
+    assert "Deze link is niet meer geldig" in response.text
+    # Within the hour it lets the user choose a new password.
+    response = client.get(link, follow=True)
+    new = "een-nieuw-lang-wachtwoord"
+    response = client.post(response.request["PATH_INFO"], {"new_password1": new, "new_password2": new}, follow=True)
+    assert "Uw nieuwe wachtwoord is opgeslagen." in response.text
+    assert client.login(username="coordinator", password=new)
+
+
+def test_short_and_common_passwords_are_refused(login, coordinator):
+    client = login(coordinator)
+    for weak, message in (
+        ("kort-1", "Dit wachtwoord is te kort: gebruik minstens 12 tekens."),
+        ("password1234", "Dit wachtwoord is te algemeen."),
+    ):
+        response = client.post(
+            reverse("password_change"),
+            {"old_password": DEMO_PASSWORD, "new_password1": weak, "new_password2": weak},
+        )
+        assert response.status_code == 200
+        assert message in response.text
+    long_passphrase = "de buren en ik drinken samen koffie op zondag"
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": DEMO_PASSWORD, "new_password1": long_passphrase, "new_password2": long_passphrase},
+    )
+    assert response.status_code == 302
