@@ -1,3 +1,6 @@
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
 
@@ -13,3 +16,18 @@ class NoStoreForAuthenticatedMiddleware:
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class DutchFirstLocaleMiddleware(LocaleMiddleware):
+    """Dutch unless the person chose otherwise with the language switch.
+
+    Django's own middleware follows the browser's Accept-Language, which would show most
+    staff an English interface; these services work in Dutch.
+    """
+
+    def process_request(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

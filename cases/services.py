@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from buurtbemiddeling.models import MediationService
 
@@ -83,6 +84,7 @@ def case_create(
     reported_on: dt.date | None = None,
     conflict_types: Iterable[ConflictType] = (),
     referrer_organisation=None,
+    at: dt.datetime | None = None,
     **fields,
 ) -> Case:
     """Register a new case with its parties. `fields` are further Case fields (description, ...)."""
@@ -121,7 +123,7 @@ def case_create(
         party = Party(case=case, **data)
         party.full_clean()
         party.save()
-    _event(case=case, kind=EventKind.CREATED, actor=actor, to_status=case.status)
+    _event(case=case, kind=EventKind.CREATED, actor=actor, to_status=case.status, at=at)
     return case
 
 
@@ -226,7 +228,9 @@ def case_transition(
 
 
 @transaction.atomic
-def mediator_assign(*, case: Case, mediator: MediatorProfile, actor, started_on: dt.date | None = None) -> Assignment:
+def mediator_assign(
+    *, case: Case, mediator: MediatorProfile, actor, started_on: dt.date | None = None, at: dt.datetime | None = None
+) -> Assignment:
     case = Case.objects.select_for_update().get(pk=case.pk)
     if mediator.service_id != case.service_id:
         raise ValidationError({"mediator": _("Deze bemiddelaar hoort bij een andere organisatie.")})
@@ -237,7 +241,7 @@ def mediator_assign(*, case: Case, mediator: MediatorProfile, actor, started_on:
     if case.assignments.filter(ended_on__isnull=True).count() >= 2:
         raise ValidationError({"mediator": _("Deze zaak heeft al twee bemiddelaars. Vervang er eerst één.")})
     assignment = Assignment.objects.create(case=case, mediator=mediator, started_on=started_on or timezone.localdate())
-    _event(case=case, kind=EventKind.MEDIATOR_ASSIGNED, actor=actor, reason=mediator.name)
+    _event(case=case, kind=EventKind.MEDIATOR_ASSIGNED, actor=actor, reason=mediator.name, at=at)
     return assignment
 
 
@@ -254,6 +258,7 @@ def conversation_log(
     parties: Iterable[Party] = (),
     care_worker: str = "",
     agreements: Iterable[str] = (),
+    at: dt.datetime | None = None,
 ) -> Conversation:
     conversation = Conversation(
         case=case,
@@ -268,7 +273,7 @@ def conversation_log(
     conversation.save()
     conversation.mediators.set([m for m in mediators if m.service_id == case.service_id])
     conversation.parties.set([p for p in parties if p.case_id == case.pk])
-    _event(case=case, kind=EventKind.CONVERSATION_LOGGED, actor=actor, reason=conversation.get_kind_display())
+    _event(case=case, kind=EventKind.CONVERSATION_LOGGED, actor=actor, reason=conversation.get_kind_display(), at=at)
     agreements = [text.strip() for text in agreements if text and text.strip()]
     if kind == ConversationKind.FOLLOW_UP_CALL and not agreements:
         # The follow-up call is done: it leaves the work queue.
@@ -283,7 +288,13 @@ def conversation_log(
         # Reaching agreements schedules the follow-up call.
         Case.objects.filter(pk=case.pk).update(follow_up_due_on=review_on)
         case.follow_up_due_on = review_on
-        _event(case=case, kind=EventKind.AGREEMENT_MADE, actor=actor, reason=str(len(agreements)))
+        _event(
+            case=case,
+            kind=EventKind.AGREEMENT_MADE,
+            actor=actor,
+            reason=ngettext("%(count)d afspraak", "%(count)d afspraken", len(agreements)) % {"count": len(agreements)},
+            at=at,
+        )
     return conversation
 
 

@@ -140,3 +140,8 @@ def test_short_and_common_passwords_are_refused(login, coordinator):
         {"old_password": DEMO_PASSWORD, "new_password1": long_passphrase, "new_password2": long_passphrase},
     )
     assert response.status_code == 302
+
+
+def test_the_interface_is_dutch_even_for_an_english_browser(client, db):
+    response = client.get(reverse("login"), headers={"accept-language": "en-US,en;q=0.9"})
+    assert '<html lang="nl">' in response.text

@@ -203,6 +203,7 @@ class Command(BaseCommand):
             is_complex=rng.random() < 0.2,
             is_urgent=rng.random() < 0.1,
             coordinator=coordinator,
+            at=clock,
         )
         if referrer_org is not None and referrer_org.pk == referrer.partner_organisation_id:
             Referral.objects.create(
@@ -247,7 +248,9 @@ class Command(BaseCommand):
             return
         pair = rng.sample([m for m in mediators if m.is_active], k=2)
         for mediator in pair:
-            mediator_assign(case=case, mediator=mediator, actor=coordinator, started_on=timezone.localdate(clock))
+            mediator_assign(
+                case=case, mediator=mediator, actor=coordinator, started_on=timezone.localdate(clock), at=clock
+            )
         go(CaseStatus.IN_MEDIATION)
         parties = list(case.parties.all())
         for kind, side in ((ConversationKind.INTAKE_A, Side.A), (ConversationKind.INTAKE_B, Side.B)):
@@ -256,6 +259,7 @@ class Command(BaseCommand):
                 actor=coordinator,
                 kind=kind,
                 held_on=timezone.localdate(later(2, 10)),
+                at=clock,
                 duration_minutes=60,
                 mediators=pair,
                 parties=[p for p in parties if p.side == side],
@@ -268,6 +272,7 @@ class Command(BaseCommand):
             actor=coordinator,
             kind=ConversationKind.JOINT,
             held_on=timezone.localdate(later(5, 15)),
+            at=clock,
             duration_minutes=90,
             mediators=pair,
             parties=parties,
@@ -282,6 +287,7 @@ class Command(BaseCommand):
             actor=coordinator,
             kind=ConversationKind.FOLLOW_UP_CALL,
             held_on=timezone.localdate(later(20, 45)),
+            at=clock,
             duration_minutes=15,
             mediators=pair[:1],
             report="Nazorg: afspraken gehouden." if resolved else "Nazorg: geen verbetering.",
