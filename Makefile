@@ -32,6 +32,7 @@ messages: $(STAMP)
 
 run: $(STAMP) compilemessages
 	DEBUG=true $(PY) manage.py migrate --verbosity 0
+	DEBUG=true $(PY) manage.py createcachetable
 	DEBUG=true $(PY) manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ - stop with Ctrl+C"
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
@@ -54,6 +55,7 @@ check: $(STAMP)
 serve: $(STAMP) compilemessages
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --verbosity 0
+	$(PY) manage.py createcachetable
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py buurtbemiddeling.wsgi
 
 clean:

@@ -93,6 +93,15 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache ----------------------------------------------------------------------------
+# Shared by every app instance (rate limits must hold across them): the database.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache",
+    }
+}
+
 # --- Authentication -------------------------------------------------------------------
 AUTH_USER_MODEL = "buurtbemiddeling.User"
 LOGIN_URL = "login"

@@ -27,6 +27,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("wachtwoord/nieuw/klaar/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("melden/", include("cases.selfreport_urls")),
     path("zaken/", include("cases.urls")),
     path("verwijzingen/", include("referrals.urls")),
     path("partners/", include("partners.urls")),
