@@ -1,6 +1,7 @@
 """Cases, their parties, mediators, conversations and agreements, and the append-only timeline."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -292,6 +293,14 @@ class Party(TimeStampedModel):
 
     def __str__(self):
         return self.name or self.address or str(_("Partij %(side)s") % {"side": self.side})
+
+    def clean(self):
+        super().clean()
+        if self.housing_corporation_id and self.case_id:
+            if self.housing_corporation.service_id != self.case.service_id:
+                raise ValidationError(
+                    {"housing_corporation": _("Deze woningcorporatie hoort bij een andere bemiddelingsorganisatie.")}
+                )
 
     @property
     def address(self) -> str:

@@ -84,11 +84,35 @@ def case_create(
     reported_on: dt.date | None = None,
     conflict_types: Iterable[ConflictType] = (),
     referrer_organisation=None,
+    neighbourhood=None,
+    coordinator=None,
+    description: str = "",
+    tried_already: str = "",
+    is_complex: bool = False,
+    is_urgent: bool = False,
     at: dt.datetime | None = None,
-    **fields,
 ) -> Case:
-    """Register a new case with its parties. `fields` are further Case fields (description, ...)."""
+    """Register a new case with its parties. It always starts as REGISTERED."""
     reported_on = reported_on or timezone.localdate()
+    errors = {}
+    if channel == Channel.REFERRAL and referrer_organisation is None:
+        errors["referrer_organisation"] = _("Kies de verwijzende organisatie.")
+    for field, value in (
+        ("referrer_organisation", referrer_organisation),
+        ("neighbourhood", neighbourhood),
+        ("coordinator", coordinator),
+    ):
+        if value is not None and value.service_id != service.pk:
+            errors[field] = _("Dit hoort bij een andere bemiddelingsorganisatie.")
+    conflict_types = list(conflict_types)
+    if any(ct.service_id != service.pk for ct in conflict_types):
+        errors["conflict_types"] = _("Kies soorten conflict van de eigen organisatie.")
+    parties = list(parties)
+    if not any(p.get("side") == "A" for p in parties):
+        errors["parties"] = _("Een zaak heeft minstens één partij aan kant A.")
+    if errors:
+        raise ValidationError(errors)
+
     year = reported_on.year
     sequence = _next_sequence(service=service, year=year)
     case = Case(
@@ -99,26 +123,17 @@ def case_create(
         channel=channel,
         reported_on=reported_on,
         referrer_organisation=referrer_organisation,
+        neighbourhood=neighbourhood,
+        coordinator=coordinator,
+        description=description,
+        tried_already=tried_already,
+        is_complex=is_complex,
+        is_urgent=is_urgent,
         created_by=actor if getattr(actor, "pk", None) else None,
-        **fields,
     )
-    if channel == Channel.REFERRAL and referrer_organisation is None:
-        raise ValidationError({"referrer_organisation": _("Kies de verwijzende organisatie.")})
-    if referrer_organisation is not None and referrer_organisation.service_id != service.pk:
-        raise ValidationError(
-            {"referrer_organisation": _("Deze organisatie hoort bij een andere bemiddelingsorganisatie.")}
-        )
-    if case.neighbourhood_id and case.neighbourhood.service_id != service.pk:
-        raise ValidationError({"neighbourhood": _("Deze wijk hoort bij een andere bemiddelingsorganisatie.")})
     case.full_clean(exclude=["reference", "year", "sequence"])
     case.save()
-    conflict_types = list(conflict_types)
-    if any(ct.service_id != service.pk for ct in conflict_types):
-        raise ValidationError({"conflict_types": _("Kies soorten conflict van de eigen organisatie.")})
     case.conflict_types.set(conflict_types)
-    parties = list(parties)
-    if not any(p.get("side") == "A" for p in parties):
-        raise ValidationError(_("Een zaak heeft minstens één partij aan kant A."))
     for data in parties:
         party = Party(case=case, **data)
         party.full_clean()
@@ -215,13 +230,15 @@ def case_transition(
         case.unsuitability_advice = ""
     case.full_clean()
     case.save()
+    # The decision itself goes into the timeline, so it survives a later reopening.
+    decision = outcome or (unsuitability_reason if to_status == CaseStatus.UNSUITABLE else None)
     _event(
         case=case,
         kind=EventKind.STATUS_CHANGED,
         actor=actor,
         from_status=source,
         to_status=to_status,
-        reason=reason,
+        reason=": ".join(part for part in (decision and decision.name, reason) if part),
         at=now,
     )
     return case

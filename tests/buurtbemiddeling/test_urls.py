@@ -16,6 +16,8 @@ PUBLIC = {
     "set_language",
     "healthz",
     "admin_login_redirect",
+    # The resident's self-report: the only data-entry page without an account.
+    "selfreport:start",
     "admin:login",  # shadowed by admin_login_redirect: it only redirects to our login page
 }
 

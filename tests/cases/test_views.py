@@ -44,7 +44,13 @@ def test_a_coordinator_registers_a_phone_report_and_lands_on_the_new_case(login,
     assert case.status == CaseStatus.REGISTERED
     assert case.coordinator == coordinator
     a, b = case.parties.order_by("side")
-    assert (a.side, a.name, a.postcode, a.phone, a.is_reporter) == (Side.A, "Jan de Vries", "7511 AB", "0612345678", True)
+    assert (a.side, a.name, a.postcode, a.phone, a.is_reporter) == (
+        Side.A,
+        "Jan de Vries",
+        "7511 AB",
+        "0612345678",
+        True,
+    )
     assert (b.side, b.name, b.house_number) == (Side.B, "", "14")
     # The next registration starts in the same neighbourhood.
     assert f'<option value="{neighbourhood.pk}" selected' in client.get(reverse("cases:create")).text
@@ -74,7 +80,9 @@ def test_a_referral_needs_the_referring_organisation(login, coordinator, partner
     response = login(coordinator).post(reverse("cases:create"), register_data(channel="referral"))
     assert "Kies de verwijzende organisatie." in response.text
     assert not Case.objects.exists()
-    login(coordinator).post(reverse("cases:create"), register_data(channel="referral", referrer_organisation=partner.pk))
+    login(coordinator).post(
+        reverse("cases:create"), register_data(channel="referral", referrer_organisation=partner.pk)
+    )
     assert Case.objects.get().referrer_organisation == partner
 
 
@@ -90,7 +98,9 @@ def test_nul_bytes_and_overlong_text_are_refused_without_a_500(login, coordinato
 
 def test_a_known_address_warns_first_and_registers_after_confirmation(login, coordinator, make_case):
     earlier = make_case(
-        parties=[{"side": "A", "name": "Piet Jansen", "postcode": "7511 AB", "house_number": "14", "street": "Lindelaan"}]
+        parties=[
+            {"side": "A", "name": "Piet Jansen", "postcode": "7511 AB", "house_number": "14", "street": "Lindelaan"}
+        ]
     )
     client = login(coordinator)
     response = client.post(reverse("cases:create"), register_data())
@@ -196,16 +206,16 @@ def test_assigning_a_pair_shows_load_and_conflict_warnings(login, coordinator, s
 def test_replacing_a_mediator_keeps_the_history(login, coordinator, assigned_case, mediator):
     client = login(coordinator)
     assignment = assigned_case.assignments.get()
-    client.post(
-        reverse("cases:end_assignment", args=[assigned_case.reference, assignment.pk]), {"reason": "Verhuisd"}
-    )
+    client.post(reverse("cases:end_assignment", args=[assigned_case.reference, assignment.pk]), {"reason": "Verhuisd"})
     assignment.refresh_from_db()
     assert assignment.ended_on == timezone.localdate() and assignment.end_reason == "Verhuisd"
     html = client.get(assigned_case.get_absolute_url()).text
     assert "gestopt" in html and "Verhuisd" in html
 
 
-def test_logging_a_joint_conversation_with_agreements_schedules_the_follow_up(login, coordinator, assigned_case, mediator):
+def test_logging_a_joint_conversation_with_agreements_schedules_the_follow_up(
+    login, coordinator, assigned_case, mediator
+):
     held_on = timezone.localdate() - dt.timedelta(days=1)
     response = login(coordinator).post(
         reverse("cases:log_conversation", args=[assigned_case.reference]),
@@ -222,7 +232,10 @@ def test_logging_a_joint_conversation_with_agreements_schedules_the_follow_up(lo
     )
     expected = held_on + dt.timedelta(weeks=6)
     assert f"Nazorg is gepland op {expected:%d-%m-%Y}" in response.text
-    assert list(Agreement.objects.values_list("text", flat=True)) == ["Geen muziek na 22 uur", "Eerst aanbellen bij overlast"]
+    assert list(Agreement.objects.values_list("text", flat=True)) == [
+        "Geen muziek na 22 uur",
+        "Eerst aanbellen bij overlast",
+    ]
     assigned_case.refresh_from_db()
     assert assigned_case.follow_up_due_on == expected
 
@@ -239,8 +252,12 @@ def test_closing_as_resolved_needs_a_logged_conversation(login, coordinator, cas
     assert case.status == CaseStatus.SUITABLE
 
 
-def test_a_mediator_sees_their_case_with_contact_details_and_nothing_else(login, mediator_user, assigned_case, make_case):
-    Conversation.objects.create(case=assigned_case, kind="phone_call", held_on=timezone.localdate(), report="GEHEIM-COORD")
+def test_a_mediator_sees_their_case_with_contact_details_and_nothing_else(
+    login, mediator_user, assigned_case, make_case
+):
+    Conversation.objects.create(
+        case=assigned_case, kind="phone_call", held_on=timezone.localdate(), report="GEHEIM-COORD"
+    )
     other = make_case()
     client = login(mediator_user)
     listing = client.get(reverse("cases:my_cases")).text
@@ -282,7 +299,13 @@ def test_a_replaced_mediator_loses_access(login, coordinator, mediator_user, ass
 def test_adding_a_second_household_on_side_b(login, coordinator, case):
     login(coordinator).post(
         reverse("cases:add_party", args=[case.reference]),
-        {"side": "B", "new-name": "Fam. Bakker", "new-street": "Lindelaan", "new-house_number": "16", "new-tenure": "unknown"},
+        {
+            "side": "B",
+            "new-name": "Fam. Bakker",
+            "new-street": "Lindelaan",
+            "new-house_number": "16",
+            "new-tenure": "unknown",
+        },
     )
     assert case.parties.filter(side="B").count() == 2
     assert case.events.filter(kind=EventKind.PARTY_ADDED).exists()
@@ -290,7 +313,9 @@ def test_adding_a_second_household_on_side_b(login, coordinator, case):
 
 def test_recording_that_a_party_refuses(login, coordinator, case):
     party = case.parties.get(side="B")
-    login(coordinator).post(reverse("cases:participation", args=[case.reference, party.pk]), {"participation": "refused"})
+    login(coordinator).post(
+        reverse("cases:participation", args=[case.reference, party.pk]), {"participation": "refused"}
+    )
     party.refresh_from_db()
     assert party.participation == "refused"
     assert case.events.filter(kind=EventKind.PARTICIPATION_CHANGED).exists()
@@ -313,7 +338,9 @@ def test_search_terms_go_by_post_and_never_appear_in_the_url(login, coordinator,
     assert other.reference in client.get(reverse("cases:list")).text
 
 
-@pytest.mark.parametrize("param", ["status=nonsense", "page=-1", "page=abc", "reported_from=31-31-2020", "mediator=999999"])
+@pytest.mark.parametrize(
+    "param", ["status=nonsense", "page=-1", "page=abc", "reported_from=31-31-2020", "mediator=999999"]
+)
 def test_odd_list_parameters_never_cause_an_error(login, coordinator, case, param):
     response = login(coordinator).get(reverse("cases:list") + "?" + param)
     assert response.status_code == 200
