@@ -241,6 +241,11 @@ def case_transition(
         reason=": ".join(part for part in (decision and decision.name, reason) if part),
         at=now,
     )
+    if case.channel == Channel.REFERRAL:
+        # Imported here: referrals builds on cases, not the other way round.
+        from referrals.services import notify_referrer_after_commit
+
+        notify_referrer_after_commit(case)
     return case
 
 

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from buurtbemiddeling.roles import PERM_COORDINATE, PERM_MEDIATE
+from referrals.models import Referral
+from referrals.services import WITHDRAWABLE
 
 from . import selectors, services, workflow
 from .constants import Side
@@ -181,6 +183,11 @@ def _render_detail(request, case, *, status=200, **bound):
         "party_form": bound.get("party_form") or PartyForm(service=case.service, prefix="new"),
         "participation_form": ParticipationForm(),
         "side_choices": Side.choices,
+        "referral": Referral.objects.filter(case=case)
+        .select_related("organisation", "referrer", "confirmed_by")
+        .prefetch_related("consents__party")
+        .first(),
+        "referral_withdrawable": case.status in WITHDRAWABLE,
     }
     if case.is_open and len(active) < 2:
         context["assign_form"] = bound.get("assign_form") or AssignMediatorForm(

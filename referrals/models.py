@@ -1,9 +1,13 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from buurtbemiddeling.models import MediationService, TimeStampedModel
 from buurtbemiddeling.roles import PERM_REFER, PERM_VIEW_ORGANISATION_REFERRALS
+from buurtbemiddeling.validators import validate_no_control_characters
+
+from .constants import ConsentMethod
 
 
 class ReferralQuerySet(models.QuerySet):
@@ -50,6 +54,17 @@ class Referral(TimeStampedModel):
         related_name="referrals",
     )
     own_reference = models.CharField(_("eigen kenmerk verwijzer"), max_length=50, blank=True)
+    # What the referrer was last told by e-mail (a milestone key from referrals/milestones.py).
+    last_notified_milestone = models.CharField(_("laatst gemelde stand"), max_length=20, blank=True)
+    confirmed_at = models.DateTimeField(_("toestemming bevestigd op"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("bevestigd door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     withdrawn_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
 
     objects = ReferralQuerySet.as_manager()
@@ -69,3 +84,35 @@ class Referral(TimeStampedModel):
 
     def __str__(self):
         return self.own_reference or f"#{self.pk}"
+
+
+class ReferralConsent(TimeStampedModel):
+    """Who agreed to their details being passed on, when and how (domain rule 2).
+
+    A party without a consent row may be described by address only.
+    """
+
+    referral = models.ForeignKey(
+        Referral, verbose_name=_("verwijzing"), on_delete=models.CASCADE, related_name="consents"
+    )
+    party = models.OneToOneField(
+        "cases.Party",
+        verbose_name=_("partij"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referral_consent",
+    )
+    agreed_by = models.CharField(_("wie gaf toestemming"), max_length=200, validators=[validate_no_control_characters])
+    agreed_on = models.DateField(_("wanneer"))
+    method = models.CharField(_("hoe"), max_length=10, choices=ConsentMethod.choices)
+
+    class Meta:
+        verbose_name = _("toestemming")
+        verbose_name_plural = _("toestemmingen")
+        constraints = [
+            models.CheckConstraint(condition=Q(method__in=ConsentMethod.values), name="referralconsent_method_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.agreed_by} ({self.agreed_on})"

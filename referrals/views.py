@@ -1,9 +1,21 @@
+"""Referrer pages: refer (behind the consent gate) and see what became of my referrals."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from buurtbemiddeling.roles import PERM_REFER
+from buurtbemiddeling.roles import PERM_COORDINATE, PERM_REFER, PERM_VIEW_ORGANISATION_REFERRALS
+from cases.constants import Side
+from cases.models import Case
 
+from . import services
+from .constants import ConsentGate
+from .forms import ConsentFields, ConsentGateForm, ReferralForm, ReferralPartyForm
 from .milestones import milestones_for
 from .models import Referral
 
@@ -11,6 +23,153 @@ from .models import Referral
 @require_GET
 @permission_required(PERM_REFER, raise_exception=True)
 def referral_list(request):
-    referrals = Referral.objects.visible_to(request.user).select_related("case__outcome")
+    referrals = Referral.objects.visible_to(request.user).select_related("case__outcome", "referrer")
     rows = [(referral, milestones_for(referral)) for referral in referrals]
-    return render(request, "referrals/list.html", {"rows": rows})
+    return render(
+        request,
+        "referrals/list.html",
+        {"rows": rows, "organisation_wide": request.user.has_perm(PERM_VIEW_ORGANISATION_REFERRALS)},
+    )
+
+
+def _referral_forms(data, *, service, neighbour_consented: bool):
+    forms = {
+        "referral": ReferralForm(data, service=service),
+        "consent_a": ConsentFields(data, prefix="ca"),
+        "party_a": ReferralPartyForm(data, prefix="a", consented=True),
+        "party_b": ReferralPartyForm(data, prefix="b", consented=neighbour_consented),
+    }
+    if neighbour_consented:
+        forms["consent_b"] = ConsentFields(data, prefix="cb")
+    return forms
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(PERM_REFER, raise_exception=True)
+def referral_create(request):
+    organisation = request.user.partner_organisation
+    if organisation is None:
+        raise Http404
+    service = organisation.service
+    gate = ConsentGateForm(request.POST if request.method == "POST" else (request.GET or None))
+    if not gate.is_bound:
+        return render(request, "referrals/gate.html", {"gate": gate})
+    if not gate.is_valid():
+        if request.method == "POST":
+            return render(request, "referrals/refused.html", status=400)
+        return render(request, "referrals/gate.html", {"gate": gate})
+    if gate.cleaned_data["resident"] != ConsentGate.YES:
+        if request.method == "POST":
+            # A raw POST that skipped the gate: no personal data is accepted on this path.
+            return render(request, "referrals/refused.html", status=400)
+        return render(request, "referrals/not_yet.html", _advice_context(request, service))
+
+    neighbour_consented = gate.cleaned_data["neighbour"] == ConsentGate.YES
+    forms = _referral_forms(
+        request.POST if request.method == "POST" else None, service=service, neighbour_consented=neighbour_consented
+    )
+    if request.method == "POST" and all(form.is_valid() for form in forms.values()):
+        parties = [
+            {"side": Side.A, "details": forms["party_a"].details(), "consent": forms["consent_a"].cleaned_data},
+            {
+                "side": Side.B,
+                "details": forms["party_b"].details(),
+                "consent": forms["consent_b"].cleaned_data if neighbour_consented else None,
+            },
+        ]
+        data = forms["referral"].cleaned_data
+        try:
+            referral = services.referral_submit(
+                referrer=request.user,
+                parties=parties,
+                own_reference=data["own_reference"],
+                description=data["description"],
+                conflict_types=data["conflict_types"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                forms["referral"].add_error(None, message)
+        else:
+            messages.success(
+                request,
+                _("Uw verwijzing is ontvangen. U hoort van ons als de stand van zaken verandert."),
+            )
+            return redirect("referrals:done", referral_id=referral.pk)
+    return render(
+        request,
+        "referrals/form.html",
+        {"gate": gate, "neighbour_consented": neighbour_consented, **forms},
+    )
+
+
+def _advice_context(request, service):
+    return {
+        "service": service,
+        "selfreport_url": request.build_absolute_uri(reverse("selfreport:start")),
+    }
+
+
+@require_GET
+@permission_required(PERM_REFER, raise_exception=True)
+def referral_advice(request):
+    """A printable note for the resident: how to contact the service themselves."""
+    organisation = request.user.partner_organisation
+    if organisation is None:
+        raise Http404
+    return render(request, "referrals/advice_note.html", _advice_context(request, organisation.service))
+
+
+@require_GET
+@permission_required(PERM_REFER, raise_exception=True)
+def referral_done(request, referral_id):
+    referral = get_object_or_404(Referral.objects.visible_to(request.user), pk=referral_id)
+    return render(
+        request,
+        "referrals/done.html",
+        {"referral": referral, "milestones": milestones_for(referral), "service": referral.service},
+    )
+
+
+# --- The coordinator's side, on the case page ------------------------------------------
+
+
+def _coordinator_referral(request, reference) -> Referral:
+    case = Case.objects.visible_to(request.user).filter(reference=reference).first()
+    if case is None or not hasattr(case, "referral"):
+        raise Http404
+    return case.referral
+
+
+@require_POST
+@permission_required(PERM_COORDINATE, raise_exception=True)
+def referral_confirm(request, reference):
+    referral = _coordinator_referral(request, reference)
+    try:
+        services.referral_confirm(referral=referral, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Vastgelegd: de bewoner weet van de verwijzing."))
+    return redirect("cases:detail", reference=reference)
+
+
+@require_POST
+@permission_required(PERM_COORDINATE, raise_exception=True)
+def referral_withdraw(request, reference):
+    referral = _coordinator_referral(request, reference)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Vink aan dat de bewoner niet van de verwijzing wist."))
+        return redirect("cases:detail", reference=reference)
+    try:
+        services.referral_withdraw(referral=referral, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("cases:detail", reference=reference)
+    messages.success(
+        request,
+        _(
+            "De verwijzing is ingetrokken en de doorgegeven gegevens zijn gewist. "
+            "De verwijzer hoort alleen: ingetrokken."
+        ),
+    )
+    return redirect("cases:queue")

@@ -1,0 +1,200 @@
+"""Referral writes: the consent-gated handover, confirmation, withdrawal and milestone e-mails."""
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from cases.constants import CaseStatus, Channel, EventKind, Side
+from cases.models import Case, CaseEvent
+from cases.services import case_create
+
+from . import milestones
+from .models import Referral, ReferralConsent
+
+logger = logging.getLogger(__name__)
+
+# Fields that identify a person; they may only travel with that person's consent.
+IDENTIFYING_FIELDS = ("name", "phone", "email")
+# What may be passed for a party without consent: enough to approach them, no more.
+ADDRESS_FIELDS = ("street", "house_number", "postcode", "city")
+
+
+def _check_party(index: int, party: dict) -> dict:
+    """One party of a referral: refuse identifying data without a recorded consent."""
+    consent = party.get("consent")
+    details = party.get("details", {})
+    errors = {}
+    if consent is None:
+        leaked = [name for name in IDENTIFYING_FIELDS if details.get(name)]
+        if leaked:
+            errors[f"party{index}"] = _(
+                "Van een partij zonder toestemming mag u alleen het adres doorgeven, "
+                "geen naam, telefoonnummer of e-mailadres."
+            )
+        extra = [name for name, value in details.items() if value and name not in ADDRESS_FIELDS + ("side",)]
+        if extra and not leaked:
+            errors[f"party{index}"] = _("Van een partij zonder toestemming mag u alleen het adres doorgeven.")
+    else:
+        for key in ("agreed_by", "agreed_on", "method"):
+            if not consent.get(key):
+                errors[f"party{index}"] = _("Vul in wie toestemming gaf, wanneer en hoe.")
+        agreed_on = consent.get("agreed_on")
+        if agreed_on and agreed_on > timezone.localdate():
+            errors[f"party{index}"] = _("De datum van de toestemming kan niet in de toekomst liggen.")
+    return errors
+
+
+@transaction.atomic
+def referral_submit(
+    *,
+    referrer,
+    parties: list[dict],
+    own_reference: str = "",
+    description: str = "",
+    conflict_types=(),
+) -> Referral:
+    """Hand a case over to the referrer's mediation service.
+
+    `parties`: dicts with "side", "details" (Party fields) and "consent" (None, or a dict
+    with agreed_by, agreed_on, method). The first party of side A is the resident being
+    referred and must have consented. Nothing is stored when anything is refused.
+    """
+    organisation = referrer.partner_organisation
+    if organisation is None or not referrer.has_perm("referrals.submit_referral"):
+        raise ValidationError(_("Alleen verwijzers van een partnerorganisatie kunnen verwijzen."))
+    errors = {}
+    side_a = [p for p in parties if p.get("side") == Side.A]
+    if not side_a or side_a[0].get("consent") is None:
+        errors["party0"] = _(
+            "Verwijzen kan pas als de bewoner die u verwijst toestemming gaf. "
+            "Nog geen toestemming? Adviseer de bewoner zelf contact op te nemen."
+        )
+    for index, party in enumerate(parties):
+        for key, message in _check_party(index, party).items():
+            errors.setdefault(key, message)
+    if errors:
+        raise ValidationError(errors)
+
+    case = case_create(
+        service=organisation.service,
+        actor=referrer,
+        channel=Channel.REFERRAL,
+        referrer_organisation=organisation,
+        parties=[{**party["details"], "side": party["side"], "is_reporter": False} for party in parties],
+        description=description,
+        conflict_types=conflict_types,
+    )
+    referral = Referral.objects.create(
+        service=organisation.service,
+        case=case,
+        referrer=referrer,
+        organisation=organisation,
+        own_reference=own_reference,
+        last_notified_milestone=milestones.RECEIVED,
+    )
+    case_parties = list(case.parties.order_by("id"))
+    for party, stored in zip(parties, case_parties, strict=True):
+        if party.get("consent"):
+            consent = ReferralConsent(referral=referral, party=stored, **party["consent"])
+            consent.full_clean()
+            consent.save()
+    return referral
+
+
+@transaction.atomic
+def referral_confirm(*, referral: Referral, actor) -> Referral:
+    """At first contact the coordinator confirms the resident knows of the referral."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.withdrawn_at is not None:
+        raise ValidationError(_("Deze verwijzing is al ingetrokken."))
+    referral.confirmed_at = timezone.now()
+    referral.confirmed_by = actor
+    referral.save(update_fields=["confirmed_at", "confirmed_by", "updated_at"])
+    CaseEvent.objects.create(
+        case=referral.case,
+        kind=EventKind.NOTE,
+        actor=actor,
+        reason=_("Bewoner bevestigt dat hij/zij van de verwijzing weet."),
+    )
+    return referral
+
+
+WITHDRAWABLE = {CaseStatus.REGISTERED, CaseStatus.INTAKE}
+
+
+@transaction.atomic
+def referral_withdraw(*, referral: Referral, actor) -> Referral:
+    """The resident denies having agreed: erase what was passed on; the referrer hears "ingetrokken".
+
+    The case, its parties and timeline are deleted; the referral row stays without any
+    personal data so the referrer's list still shows it, withdrawn.
+    """
+    referral = Referral.objects.select_for_update().select_related("case").get(pk=referral.pk)
+    if referral.withdrawn_at is not None:
+        return referral
+    case = referral.case
+    if case is not None:
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.status not in WITHDRAWABLE:
+            raise ValidationError(
+                _("Een verwijzing kan alleen bij het eerste contact of de intake worden ingetrokken.")
+            )
+        referral.consents.all().delete()
+        referral.case = None
+        referral.withdrawn_at = timezone.now()
+        referral.save(update_fields=["case", "withdrawn_at", "updated_at"])
+        case.delete()
+    logger.info("referral %s withdrawn by user %s", referral.pk, getattr(actor, "pk", None))
+    transaction.on_commit(lambda: referral_notify(referral_id=referral.pk))
+    return referral
+
+
+def referral_notify(*, referral_id: int) -> bool:
+    """E-mail the referrer when their referral's milestone changed since the last e-mail.
+
+    Only the milestone and the referrer's own reference: never names, addresses or content.
+    Safe to call any number of times; returns whether an e-mail was sent.
+    """
+    with transaction.atomic():
+        referral = (
+            Referral.objects.select_for_update()
+            .select_related("case__outcome", "referrer")
+            .filter(pk=referral_id)
+            .first()
+        )
+        if referral is None:
+            return False
+        current = milestones.milestones_for(referral).current
+        if current == referral.last_notified_milestone:
+            return False
+        referral.last_notified_milestone = current
+        referral.save(update_fields=["last_notified_milestone", "updated_at"])
+    if not referral.referrer.email:
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "label": milestones.LABELS[current],
+            "own_reference": referral.own_reference,
+            "received_on": referral.created_at.date(),
+            "list_url": settings.SITE_URL + reverse("referrals:list"),
+        }
+        subject = _("Stand van zaken van uw verwijzing") + (
+            f" {referral.own_reference}" if referral.own_reference else ""
+        )
+        body = render_to_string("referrals/email_milestone.txt", context)
+    send_mail(subject, body, None, [referral.referrer.email])
+    return True
+
+
+def notify_referrer_after_commit(case: Case) -> None:
+    """Called by the case workflow after every status change of a referred case."""
+    referral_id = Referral.objects.filter(case=case).values_list("pk", flat=True).first()
+    if referral_id is not None:
+        transaction.on_commit(lambda: referral_notify(referral_id=referral_id))
