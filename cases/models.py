@@ -296,11 +296,10 @@ class Party(TimeStampedModel):
 
     def clean(self):
         super().clean()
-        if self.housing_corporation_id and self.case_id:
-            if self.housing_corporation.service_id != self.case.service_id:
-                raise ValidationError(
-                    {"housing_corporation": _("Deze woningcorporatie hoort bij een andere bemiddelingsorganisatie.")}
-                )
+        if self.housing_corporation_id and self.case_id and self.housing_corporation.service_id != self.case.service_id:
+            raise ValidationError(
+                {"housing_corporation": _("Deze woningcorporatie hoort bij een andere bemiddelingsorganisatie.")}
+            )
 
     @property
     def address(self) -> str:

@@ -102,15 +102,15 @@ def lived_case(login, referrer, coordinator, service, mailoutbox, django_capture
         service=service, name=MARKERS["outcome"], category="resolved", counts_as_resolved=True
     )
     steps = [
-        dict(to_status=CaseStatus.INTAKE),
-        dict(
-            to_status=CaseStatus.STANDBY,
-            reason=MARKERS["reason_standby"],
-            review_on=today + timezone.timedelta(days=10),
-        ),
-        dict(to_status=CaseStatus.INTAKE),
-        dict(to_status=CaseStatus.SUITABLE),
-        dict(to_status=CaseStatus.IN_MEDIATION),
+        {"to_status": CaseStatus.INTAKE},
+        {
+            "to_status": CaseStatus.STANDBY,
+            "reason": MARKERS["reason_standby"],
+            "review_on": today + timezone.timedelta(days=10),
+        },
+        {"to_status": CaseStatus.INTAKE},
+        {"to_status": CaseStatus.SUITABLE},
+        {"to_status": CaseStatus.IN_MEDIATION},
     ]
     with django_capture_on_commit_callbacks(execute=True):
         for step in steps:
