@@ -1,0 +1,177 @@
+"""Journeys as a new user would click through them, in a real Chromium."""
+
+import re
+
+import pytest
+from django.utils import timezone
+
+from buurtbemiddeling.constants import Role
+from buurtbemiddeling.factories import DEMO_PASSWORD, NeighbourhoodFactory, UserFactory
+from cases.constants import CaseStatus
+from cases.factories import MediatorProfileFactory
+from cases.models import Case
+from cases.services import case_transition, mediator_assign
+
+from .conftest import log_in
+
+# serialized_rollback: the flush after each test would otherwise drop the role groups
+# that a data migration created.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def open_action(page, label):
+    """Open a collapsed action (<details>) by its summary text."""
+    page.locator("summary", has_text=label).first.click()
+
+
+def test_coordinator_takes_a_phone_report_from_intake_to_closed_as_resolved(visit, service):
+    coordinator = UserFactory(username="carla", service=service, role=Role.COORDINATOR, first_name="Carla")
+    NeighbourhoodFactory(service=service, name="Centrum")
+    MediatorProfileFactory(service=service, name="Mila Mediator")
+    MediatorProfileFactory(service=service, name="Mo Mediator")
+    page = visit.page
+
+    log_in(visit, coordinator.username, DEMO_PASSWORD)
+    assert page.get_by_role("heading", name="Werkvoorraad").is_visible()
+    visit.check_accessibility("work queue")
+
+    # Register the phone report, in the order the call goes.
+    page.get_by_role("link", name="Nieuwe melding", exact=True).click()
+    visit.check_accessibility("register")
+    page.fill("#id_a-name", "Els Ebbers")
+    page.fill("#id_a-phone", "06 12345678")
+    page.fill("#id_a-street", "Lindelaan")
+    page.fill("#id_a-house_number", "12")
+    page.fill("#id_a-postcode", "7511 AB")
+    page.fill("#id_a-city", "Aland")
+    page.fill("#id_b-street", "Lindelaan")
+    page.fill("#id_b-house_number", "14")
+    page.get_by_label("Geluidsoverlast door personen").check()
+    page.fill("#id_description", "Harde muziek na middernacht.")
+    page.select_option("#id_neighbourhood", label="Centrum")
+    page.get_by_role("button", name="Registreren").click()
+    page.wait_for_load_state()
+    assert page.get_by_text(re.compile(r"Zaak AL-\d{4}-00001 is geregistreerd")).is_visible()
+    visit.check_accessibility("case page, registered")
+
+    def step(label):
+        open_action(page, label)
+        page.get_by_role("button", name=f"Bevestigen: {label}").click()
+        page.wait_for_load_state()
+
+    step("Eerste contact gemaakt, start intake")
+    step("Geschikt, oppakken")
+    assert page.locator("#case-status").inner_text() == "Geschikt, opgepakt"
+
+    # The pair: each mediator shows their current load.
+    for name in ("Mila Mediator", "Mo Mediator"):
+        option = page.locator("#id_mediator option", has_text=name).first.get_attribute("value")
+        page.select_option("#id_mediator", option)
+        page.get_by_role("button", name="Toewijzen").click()
+        page.wait_for_load_state()
+        assert page.get_by_text(f"{name} is toegewezen aan deze zaak.").is_visible()
+    step("Bemiddeling gestart")
+
+    def log_contact(kind_label, report, agreements=""):
+        open_action(page, "Contact of gesprek vastleggen")
+        page.select_option("#id_kind", label=kind_label)
+        page.fill("#id_report", report)
+        for box in page.locator("input[name=mediators]").all():
+            box.check()
+        if agreements:
+            page.fill("#id_agreements", agreements)
+        page.get_by_role("button", name="Vastleggen").click()
+        page.wait_for_load_state()
+        assert page.get_by_text("Het contact is vastgelegd.").is_visible()
+
+    log_contact("Huisbezoek intake partij A", "Verhaal van A gehoord.")
+    log_contact("Huisbezoek intake partij B", "Verhaal van B gehoord.")
+    log_contact("Gezamenlijk bemiddelingsgesprek", "Samen afspraken gemaakt.", "Geen muziek na 23 uur\nEerst aanbellen")
+    assert page.get_by_text("Nazorg is gepland op").is_visible()
+    visit.check_accessibility("case page, in mediation")
+    step("Naar nazorg")
+    log_contact("Nazorggesprek", "Afspraken worden nagekomen.")
+
+    open_action(page, "Afsluiten")
+    page.select_option("#id_closed_outcome", label="Opgelost na gezamenlijk gesprek met afspraken")
+    page.get_by_role("button", name="Bevestigen: Afsluiten").click()
+    page.wait_for_load_state()
+    assert page.locator("#case-status").inner_text() == "Afgesloten"
+    case = Case.objects.get()
+    assert case.status == CaseStatus.CLOSED and case.outcome.counts_as_resolved
+    assert case.conversations.count() == 4 and case.agreements.count() == 2
+    visit.check_accessibility("case page, closed")
+
+
+def test_mediator_sees_only_their_own_cases(visit, service, coordinator, make_case):
+    user = UserFactory(username="mees", service=service, role=Role.MEDIATOR)
+    profile = MediatorProfileFactory(service=service, user=user, name="Mees")
+    mine = make_case()
+    other = make_case()
+    mediator_assign(case=mine, mediator=profile, actor=coordinator)
+
+    log_in(visit, "mees", DEMO_PASSWORD)
+    page = visit.page
+    assert page.get_by_role("heading", name="Mijn zaken").is_visible()
+    visit.check_accessibility("my cases")
+    assert page.get_by_role("link", name=mine.reference).is_visible()
+    assert page.get_by_role("link", name=other.reference).count() == 0
+    page.get_by_role("link", name=mine.reference).click()
+    page.wait_for_load_state()
+    party = mine.parties.get(side="A")
+    assert page.get_by_text(party.phone).first.is_visible()
+    visit.check_accessibility("mediator case page")
+    response = page.goto(visit.base_url + other.get_absolute_url())
+    assert response.status == 404
+
+
+def test_referrer_meets_the_consent_gate_both_ways_and_then_sees_only_milestones(visit, referrer, coordinator):
+    page = visit.page
+    log_in(visit, referrer.username, DEMO_PASSWORD)
+    assert page.get_by_role("heading", name="Mijn verwijzingen").is_visible()
+    visit.check_accessibility("my referrals (empty)")
+
+    # Not yet: help, no data fields.
+    page.get_by_role("link", name="Nieuwe verwijzing").first.click()
+    visit.check_accessibility("consent gate")
+    page.get_by_label("Nee, of nog niet", exact=True).check()
+    page.get_by_role("button", name="Verder").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name=re.compile("Vraag eerst toestemming")).is_visible()
+    assert page.locator("main input").count() == 0
+    visit.check_accessibility("not yet: advice")
+
+    # Yes: the form, with the neighbour by address only.
+    page.get_by_role("link", name="Terug naar de vraag over toestemming").click()
+    page.get_by_label(re.compile("Ja, de bewoner")).check()
+    page.get_by_label(re.compile("ik geef alleen hun adres door")).check()
+    page.get_by_role("button", name="Verder").click()
+    page.wait_for_load_state()
+    assert page.locator("#id_b-name").count() == 0
+    visit.check_accessibility("referral form")
+    page.fill("#id_ca-agreed_by", "Mevrouw Aksoy")
+    page.fill("#id_ca-agreed_on", timezone.localdate().isoformat())
+    page.get_by_label("Mondeling").check()
+    page.fill("#id_a-name", "Ayla Aksoy")
+    page.fill("#id_a-phone", "0611223344")
+    page.fill("#id_a-street", "Beukenlaan")
+    page.fill("#id_a-house_number", "3")
+    page.fill("#id_a-postcode", "7512 CD")
+    page.fill("#id_b-street", "Beukenlaan")
+    page.fill("#id_b-house_number", "5")
+    page.fill("#id_b-postcode", "7512 CD")
+    page.fill("#id_own_reference", "WB-1")
+    page.get_by_role("button", name="Verwijzing versturen").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Uw verwijzing is ontvangen").is_visible()
+    visit.check_accessibility("referral received")
+
+    # The coordinator works on the case; the referrer sees only the milestone.
+    case = Case.objects.get()
+    case = case_transition(case=case, to_status=CaseStatus.INTAKE, actor=coordinator)
+    case_transition(case=case, to_status=CaseStatus.SUITABLE, actor=coordinator)
+    page.get_by_role("link", name="Naar mijn verwijzingen").click()
+    page.wait_for_load_state()
+    row = page.locator("tr", has_text="WB-1")
+    assert "Opgepakt" in row.inner_text()
+    assert "Ayla" not in page.content() and case.reference not in page.content()
