@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import MediationService, Municipality, Neighbourhood, PostcodeRange, User
+from .models import AccessLog, MediationService, Municipality, Neighbourhood, PostcodeRange, User
 
 
 class ServiceScopedAdmin(admin.ModelAdmin):
@@ -93,3 +93,42 @@ class UserAdmin(DjangoUserAdmin):
         if request.user.service_id:
             return queryset.filter(service_id=request.user.service_id)
         return queryset
+
+    def has_delete_permission(self, request, obj=None):
+        # People are deactivated, never deleted: the audit trail keeps pointing at them.
+        return False
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """The whole access log, filterable; read-only (the database refuses changes anyway)."""
+
+    list_display = [
+        "at",
+        "username",
+        "role",
+        "organisation",
+        "action",
+        "object_type",
+        "object_id",
+        "allowed",
+        "client_address",
+    ]
+    list_filter = ["action", "allowed", "role", "object_type", "service"]
+    search_fields = ["username", "object_id", "client_address"]
+    date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.service_id:
+            return queryset.filter(service_id=request.user.service_id)
+        return queryset
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,3 +1,4 @@
+from auditlog import middleware as auditlog_middleware
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -31,3 +32,16 @@ class DutchFirstLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class AuditlogMiddleware(auditlog_middleware.AuditlogMiddleware):
+    """django-auditlog's middleware, taking the client address from REMOTE_ADDR only.
+
+    Its default trusts X-Forwarded-For, which any client can forge.
+    """
+
+    @staticmethod
+    def _get_remote_addr(request):
+        from .audit import client_address
+
+        return client_address(request)

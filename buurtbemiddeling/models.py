@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .validators import validate_reference_prefix
@@ -290,3 +291,65 @@ class User(AbstractUser):
         from .roles import role_of
 
         return role_of(self)
+
+
+class AccessAction(models.TextChoices):
+    CASE_VIEWED = "case_viewed", _("Zaak bekeken")
+    CASE_LIST_VIEWED = "case_list_viewed", _("Zakenlijst / zoekresultaat bekeken")
+    EXPORT = "export", _("Export gemaakt")
+    SUBJECT_ACCESS = "subject_access", _("Inzageverzoek: gegevens van een bewoner geëxporteerd")
+    ERASURE = "erasure", _("Bewoner gewist")
+    RETENTION_RUN = "retention_run", _("Bewaartermijn toegepast")
+
+
+class AccessLog(models.Model):
+    """Who looked at (or tried to look at) personal data. Append-only, never personal data itself.
+
+    Foreign keys are kept without database constraints and without cascades, so deleting
+    or renaming anything never rewrites the log; the names are copied in at write time.
+    """
+
+    at = models.DateTimeField(_("tijdstip (UTC)"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        "User",
+        verbose_name=_("gebruiker"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    username = models.CharField(_("gebruikersnaam"), max_length=150, blank=True)
+    role = models.CharField(_("rol"), max_length=20, blank=True)
+    service = models.ForeignKey(
+        MediationService,
+        verbose_name=_("bemiddelingsorganisatie"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    organisation = models.CharField(_("organisatie"), max_length=200, blank=True)
+    action = models.CharField(_("handeling"), max_length=30, choices=AccessAction.choices)
+    object_type = models.CharField(_("soort object"), max_length=30, blank=True)
+    object_id = models.CharField(_("object"), max_length=64, blank=True)
+    allowed = models.BooleanField(_("toegestaan"))
+    client_address = models.GenericIPAddressField(_("adres cliënt"), null=True, blank=True)
+    detail = models.CharField(_("toelichting"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("toegangsregel")
+        verbose_name_plural = _("toegangslogboek")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "-at"], name="accesslog_object_idx"),
+            models.Index(fields=["user", "-at"], name="accesslog_user_idx"),
+            models.Index(fields=["service", "-at"], name="accesslog_service_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("The access log is append-only.")
+        super().save(*args, **kwargs)

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "auditlog",
     "buurtbemiddeling",
     "partners",
     "cases",
@@ -56,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "buurtbemiddeling.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -221,6 +223,12 @@ if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
 # --- Forms ----------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# --- Audit trail (django-auditlog for changes; buurtbemiddeling.audit for views) --------
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_MASK_CALLABLE = "buurtbemiddeling.audit.mask_value"
+# Client addresses come from REMOTE_ADDR only (see buurtbemiddeling.audit.client_address).
+AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 # --- Logging --------------------------------------------------------------------------
 # Log lines never carry personal data: requests are logged by path only, and search

@@ -279,6 +279,7 @@ class ConversationForm(CleanTextMixin, forms.Form):
             assignments__case=case, assignments__ended_on__isnull=True
         )
         self.fields["parties"].queryset = case.parties.all()
+        self.fields["parties"].label_from_instance = lambda party: f"{party.get_side_display()}: {party.display_name}"
 
     def clean_held_on(self):
         value = self.cleaned_data["held_on"]

@@ -292,7 +292,13 @@ class Party(TimeStampedModel):
         ]
 
     def __str__(self):
-        return self.name or self.address or str(_("Partij %(side)s") % {"side": self.side})
+        # No name or address: this string ends up in logs (django-auditlog's object_repr).
+        return f"{self.get_side_display()} #{self.pk}"
+
+    @property
+    def display_name(self) -> str:
+        """For pages that may show personal data: the name, else the address."""
+        return self.name or self.address or str(self.get_side_display())
 
     def clean(self):
         super().clean()
@@ -495,4 +501,5 @@ class Agreement(TimeStampedModel):
         ordering = ["created_at", "id"]
 
     def __str__(self):
-        return self.text[:60]
+        # Not the text: this string ends up in logs.
+        return f"{_('Afspraak')} #{self.pk}"

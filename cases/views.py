@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from buurtbemiddeling import audit
 from buurtbemiddeling.roles import PERM_COORDINATE, PERM_MEDIATE
 from referrals.models import Referral
 from referrals.services import WITHDRAWABLE
@@ -50,6 +51,7 @@ def _get_case(request, reference) -> Case:
     try:
         return selectors.case_get_for_user(request.user, reference=reference)
     except Case.DoesNotExist:
+        audit.case_view_denied(request, reference)
         raise Http404 from None
 
 
@@ -85,6 +87,7 @@ def case_list(request):
     sort = filter_form.cleaned_data.get("sort") if filter_form.is_bound and filter_form.is_valid() else ""
     cases = cases.order_by(*selectors.SORTS.get(sort or "-reported", selectors.SORTS["-reported"]))
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.case_list_viewed(request, count=len(page.object_list), searched=bool(term))
     filters = {k: v for k, v in request.GET.items() if k in CaseFilterForm.base_fields and v}
     return render(
         request,
@@ -188,6 +191,7 @@ def _render_detail(request, case, *, status=200, **bound):
         .prefetch_related("consents__party")
         .first(),
         "referral_withdrawable": case.status in WITHDRAWABLE,
+        "access_history": audit.access_history(object_type="case", object_id=case.reference, limit=20),
     }
     if case.is_open and len(active) < 2:
         context["assign_form"] = bound.get("assign_form") or AssignMediatorForm(
@@ -217,7 +221,9 @@ def _render_mediator_detail(request, case, *, status=200, **bound):
 
 @require_GET
 def case_detail(request, reference):
-    return _render_detail(request, _get_case(request, reference))
+    case = _get_case(request, reference)
+    audit.case_viewed(request, case)
+    return _render_detail(request, case)
 
 
 @require_POST

@@ -115,4 +115,5 @@ class ReferralConsent(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.agreed_by} ({self.agreed_on})"
+        # Not the name: this string ends up in logs.
+        return f"{_('Toestemming')} {self.agreed_on}"

@@ -1,0 +1,126 @@
+"""The audit vocabulary: one named function per event, so the trail is greppable.
+
+Two trails:
+- changes (create, update, delete of cases, parties, conversations, agreements, consents,
+  users) are recorded by django-auditlog; personal values are masked completely;
+- views of personal data (a case page, a search result, an export) are `AccessLog` rows
+  written by the functions below: who, role, organisation, which object, allowed or
+  denied, client address, UTC time; never the personal data itself.
+Both tables are append-only (database triggers, see migration 0005_append_only_logs).
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import AccessAction, AccessLog
+
+MASK = "[afgeschermd]"
+
+# Personal fields per model: their values never reach the change log.
+PERSONAL_FIELDS = {
+    "cases.Case": ["description", "tried_already", "unsuitability_advice"],
+    "cases.Party": [
+        "name",
+        "street",
+        "house_number",
+        "postcode",
+        "city",
+        "phone",
+        "email",
+        "contact_time_preference",
+        "interpreter_language",
+    ],
+    "cases.Conversation": ["report", "care_worker"],
+    "cases.Agreement": ["text"],
+    "cases.CaseEvent": ["reason"],
+    "referrals.ReferralConsent": ["agreed_by"],
+    "buurtbemiddeling.User": ["email", "phone", "first_name", "last_name"],
+    "cases.MediatorProfile": ["phone", "email", "street", "postcode"],
+}
+
+
+def mask_value(value) -> str:
+    """auditlog's mask: nothing of the value is kept (auditlog's default keeps half)."""
+    return MASK
+
+
+def register_models() -> None:
+    """Register the models whose changes are audited (called from the app config)."""
+    from auditlog.registry import auditlog
+    from django.apps import apps
+
+    for label, personal in PERSONAL_FIELDS.items():
+        model = apps.get_model(label)
+        exclude = ["password", "last_login"] if label == "buurtbemiddeling.User" else []
+        auditlog.register(model, mask_fields=personal, exclude_fields=exclude)
+
+
+def client_address(request) -> str | None:
+    # REMOTE_ADDR is the proxy's address behind a proxy; the proxy must set it right
+    # (see docs/deployment.md). X-Forwarded-For is not trusted: a client can forge it.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _write(request, *, action, object_type="", object_id="", allowed=True, detail="") -> AccessLog:
+    user = getattr(request, "user", None) if request is not None else None
+    authenticated = getattr(user, "is_authenticated", False)
+    organisation = str(user.partner_organisation or user.service or "") if authenticated else ""
+    return AccessLog.objects.create(
+        user=user if authenticated else None,
+        username=user.get_username() if authenticated else "",
+        role=(user.role or "") if authenticated else "",
+        service_id=user.service_id if authenticated else None,
+        organisation=organisation[:200],
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id)[:64],
+        allowed=allowed,
+        client_address=client_address(request) if request is not None else None,
+        detail=detail[:200],
+    )
+
+
+def case_viewed(request, case) -> AccessLog:
+    return _write(request, action=AccessAction.CASE_VIEWED, object_type="case", object_id=case.reference)
+
+
+def case_view_denied(request, reference: str) -> AccessLog:
+    """Someone asked for a case they may not see (or that does not exist)."""
+    return _write(request, action=AccessAction.CASE_VIEWED, object_type="case", object_id=reference, allowed=False)
+
+
+def case_list_viewed(request, *, count: int, searched: bool) -> AccessLog:
+    return _write(
+        request,
+        action=AccessAction.CASE_LIST_VIEWED,
+        object_type="case_list",
+        detail=str(_("zoekterm gebruikt") if searched else _("zonder zoekterm")) + f", {count}",
+    )
+
+
+def export_made(request, *, kind: str, count: int) -> AccessLog:
+    return _write(request, action=AccessAction.EXPORT, object_type="export", object_id=kind, detail=str(count))
+
+
+def subject_access_exported(request, *, party) -> AccessLog:
+    return _write(request, action=AccessAction.SUBJECT_ACCESS, object_type="party", object_id=party.pk)
+
+
+def resident_erased(request, *, party_id) -> AccessLog:
+    return _write(request, action=AccessAction.ERASURE, object_type="party", object_id=party_id)
+
+
+def retention_applied(*, service, count: int, dry_run: bool) -> AccessLog:
+    return AccessLog.objects.create(
+        action=AccessAction.RETENTION_RUN,
+        service=service,
+        organisation=str(service)[:200],
+        object_type="service",
+        object_id=str(service.pk),
+        allowed=True,
+        username="anonymise_expired",
+        detail=f"{'dry-run' if dry_run else 'applied'}: {count}",
+    )
+
+
+def access_history(*, object_type: str, object_id: str, limit: int = 50):
+    return AccessLog.objects.filter(object_type=object_type, object_id=object_id).order_by("-at", "-id")[:limit]

@@ -1,0 +1,94 @@
+"""The audit trail: views and changes recorded, personal data never in the log, append-only."""
+
+import json
+
+import pytest
+from auditlog.models import LogEntry
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+
+from buurtbemiddeling.models import AccessAction, AccessLog
+from cases.models import Party
+from cases.services import party_set_participation
+
+
+def row_text(entry) -> str:
+    return json.dumps({f.name: str(getattr(entry, f.attname)) for f in entry._meta.fields})
+
+
+def test_opening_a_case_page_is_logged_without_personal_data(login, coordinator, case):
+    party = case.parties.get(side="A")
+    login(coordinator).get(case.get_absolute_url(), REMOTE_ADDR="10.1.2.3")
+    entry = AccessLog.objects.get(action=AccessAction.CASE_VIEWED)
+    assert (entry.user, entry.username, entry.role) == (coordinator, "coordinator", "coordinator")
+    assert (entry.object_type, entry.object_id, entry.allowed) == ("case", case.reference, True)
+    assert entry.client_address == "10.1.2.3"
+    assert entry.organisation == str(coordinator.service)
+    assert party.name not in row_text(entry) and party.street not in row_text(entry)
+
+
+def test_a_refused_attempt_is_logged_as_denied(login, other_coordinator, case):
+    response = login(other_coordinator).get(case.get_absolute_url())
+    assert response.status_code == 404
+    entry = AccessLog.objects.get()
+    assert (entry.user, entry.allowed, entry.object_id) == (other_coordinator, False, case.reference)
+
+
+def test_a_search_is_logged_without_the_search_term(login, coordinator, case):
+    client = login(coordinator)
+    client.post(reverse("cases:list"), {"q": "Geheimnaam"})
+    client.get(reverse("cases:list"))
+    entry = AccessLog.objects.get(action=AccessAction.CASE_LIST_VIEWED)
+    assert "zoekterm gebruikt" in entry.detail
+    assert "Geheimnaam" not in row_text(entry)
+
+
+def test_the_coordinator_sees_who_viewed_the_case(login, coordinator, mediator_user, assigned_case):
+    login(mediator_user).get(assigned_case.get_absolute_url())
+    html = login(coordinator).get(assigned_case.get_absolute_url()).text
+    assert "Wie bekeek deze zaak" in html
+    assert html.count("bemiddelaar") >= 1
+
+
+def test_changes_are_logged_with_personal_values_masked(case, coordinator):
+    party = case.parties.get(side="A")
+    created = LogEntry.objects.get_for_object(party).get()
+    dump = json.dumps(created.changes) + created.object_repr
+    assert party.name not in dump and party.phone not in dump and party.street not in dump
+    assert "[afgeschermd]" in dump
+    party_set_participation(party=party, actor=coordinator, participation="refused")
+    change = LogEntry.objects.get_for_object(party).filter(action=LogEntry.Action.UPDATE).get()
+    assert change.changes["participation"] == ["unknown", "refused"]
+
+
+def test_the_access_log_cannot_be_changed_by_the_application(login, coordinator, case):
+    login(coordinator).get(case.get_absolute_url())
+    entry = AccessLog.objects.get()
+    entry.allowed = False
+    with pytest.raises(ValueError, match="append-only"):
+        entry.save()
+
+
+@pytest.mark.parametrize("table", ["buurtbemiddeling_accesslog", "auditlog_logentry"])
+def test_the_database_refuses_to_update_the_logs(table, login, coordinator, case):
+    login(coordinator).get(case.get_absolute_url())
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET id = id")  # noqa: S608 - fixed table names
+
+
+@pytest.mark.parametrize("table", ["buurtbemiddeling_accesslog", "auditlog_logentry"])
+def test_on_postgresql_the_database_refuses_to_delete_from_the_logs(table, login, coordinator, case):
+    if connection.vendor != "postgresql":
+        pytest.skip("DELETE is refused by trigger on PostgreSQL only (see migration 0005)")
+    login(coordinator).get(case.get_absolute_url())
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+
+
+def test_users_cannot_be_deleted_in_the_admin_only_deactivated(client, admin_user, coordinator):
+    admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    response = client.get(reverse("admin:buurtbemiddeling_user_delete", args=[coordinator.pk]))
+    assert response.status_code == 403
+    assert Party.objects.count() == 0  # nothing else touched
