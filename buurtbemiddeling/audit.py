@@ -122,5 +122,11 @@ def retention_applied(*, service, count: int, dry_run: bool) -> AccessLog:
     )
 
 
+def login_locked_out(request, *, username: str) -> AccessLog:
+    return _write(
+        request, action=AccessAction.LOGIN_LOCKED, object_type="login", object_id=username[:64], allowed=False
+    )
+
+
 def access_history(*, object_type: str, object_id: str, limit: int = 50):
     return AccessLog.objects.filter(object_type=object_type, object_id=object_id).order_by("-at", "-id")[:limit]

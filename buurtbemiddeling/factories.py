@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 
 from .constants import ROLE_GROUP_NAMES, Role
 from .models import MediationService, Municipality, Neighbourhood, PostcodeRange, User
+from .roles import ensure_role_groups
 
 DEMO_PASSWORD = "buurt-demo-2026!"  # noqa: S105  (development and tests only)
 
@@ -68,7 +69,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     def role(self, create, extracted, **kwargs):
         if not create or not extracted:
             return
-        self.groups.add(Group.objects.get(name=ROLE_GROUP_NAMES[Role(extracted)]))
+        name = ROLE_GROUP_NAMES[Role(extracted)]
+        if not Group.objects.filter(name=name).exists():
+            ensure_role_groups()
+        self.groups.add(Group.objects.get(name=name))
         if extracted == Role.ADMIN and not self.is_staff:
             self.is_staff = True
             self.save(update_fields=["is_staff"])

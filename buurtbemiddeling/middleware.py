@@ -1,8 +1,14 @@
+import time
+
 from auditlog import middleware as auditlog_middleware
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
 
 class NoStoreForAuthenticatedMiddleware:
@@ -45,3 +51,28 @@ class AuditlogMiddleware(auditlog_middleware.AuditlogMiddleware):
         from .audit import client_address
 
         return client_address(request)
+
+
+class AbsoluteSessionLifetimeMiddleware:
+    """End every session a fixed time after login, however active it was (default 10 hours).
+
+    The idle timeout (15 minutes) is SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST.
+    """
+
+    SESSION_KEY = "bb_authenticated_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = time.time()
+            started = request.session.get(self.SESSION_KEY)
+            if started is None:
+                request.session[self.SESSION_KEY] = now
+            elif now - started > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                messages.info(request, _("U was lang ingelogd. Log opnieuw in om verder te gaan."))
+                return redirect_to_login(request.get_full_path())
+        return self.get_response(request)

@@ -300,6 +300,7 @@ class AccessAction(models.TextChoices):
     SUBJECT_ACCESS = "subject_access", _("Inzageverzoek: gegevens van een bewoner geëxporteerd")
     ERASURE = "erasure", _("Bewoner gewist")
     RETENTION_RUN = "retention_run", _("Bewaartermijn toegepast")
+    LOGIN_LOCKED = "login_locked", _("Inloggen geblokkeerd na herhaalde fouten")
 
 
 class AccessLog(models.Model):

@@ -5,6 +5,7 @@ comment in `.env.example`. The defaults fail closed: DEBUG is off unless set, an
 DEBUG a SECRET_KEY must be given. Only development (DEBUG on) gets convenient defaults.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "auditlog",
+    "axes",
     "buurtbemiddeling",
     "partners",
     "cases",
@@ -59,9 +61,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "buurtbemiddeling.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "buurtbemiddeling.middleware.AbsoluteSessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "buurtbemiddeling.middleware.NoStoreForAuthenticatedMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "buurtbemiddeling.urls"
@@ -125,12 +129,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # Refuses further attempts after repeated failures (django-axes), then the normal check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_CLIENT_IP_CALLABLE = "buurtbemiddeling.audit.client_address"
+AXES_LOCKOUT_CALLABLE = "buurtbemiddeling.views.locked_out"
 # Password reset links are valid for at most one hour.
 PASSWORD_RESET_TIMEOUT = 60 * 60
 
 # --- Sessions and cookies -------------------------------------------------------------
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=15 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: every request extends the session
+# However active, a session ends this long after login (hours).
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_HOURS", default=10) * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

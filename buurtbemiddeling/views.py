@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
@@ -6,6 +7,7 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from . import audit
 from .constants import Role
 
 
@@ -36,6 +38,14 @@ def healthz(request):
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def locked_out(request, response, credentials):
+    """django-axes calls this after repeated failed logins: log it, answer 429 in Dutch."""
+    username = (credentials or {}).get("username", "") if isinstance(credentials, dict) else ""
+    audit.login_locked_out(request, username=str(username))
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
 
 
 def bad_request(request, exception=None):

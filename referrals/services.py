@@ -136,7 +136,7 @@ def referral_withdraw(*, referral: Referral, actor) -> Referral:
     The case, its parties and timeline are deleted; the referral row stays without any
     personal data so the referrer's list still shows it, withdrawn.
     """
-    referral = Referral.objects.select_for_update().select_related("case").get(pk=referral.pk)
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("case").get(pk=referral.pk)
     if referral.withdrawn_at is not None:
         return referral
     case = referral.case
@@ -164,7 +164,7 @@ def referral_notify(*, referral_id: int) -> bool:
     """
     with transaction.atomic():
         referral = (
-            Referral.objects.select_for_update()
+            Referral.objects.select_for_update(of=("self",))
             .select_related("case__outcome", "referrer")
             .filter(pk=referral_id)
             .first()

@@ -68,20 +68,23 @@ ROLES = {
 }
 
 
+def grant_roles(apps):
+    """Create the groups and give each its permissions (the permissions must exist)."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for group_name, perms in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=group_name)
+        for app_label, codename in perms:
+            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+
+
 def create_roles(apps, schema_editor):
     # Permissions are normally created after all migrations ran; create them now.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, verbosity=0, apps=apps)
         app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group_name, perms in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=group_name)
-        for app_label, codename in perms:
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+    grant_roles(apps)
 
 
 def remove_roles(apps, schema_editor):

@@ -18,6 +18,11 @@ PUBLIC = {
     "admin_login_redirect",
     # The resident's self-report: the only data-entry page without an account.
     "selfreport:start",
+    "selfreport:advice",
+    "selfreport:police",
+    "selfreport:postcode",
+    "selfreport:report",
+    "selfreport:done",
     "admin:login",  # shadowed by admin_login_redirect: it only redirects to our login page
 }
 

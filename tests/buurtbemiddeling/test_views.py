@@ -119,7 +119,8 @@ def test_password_reset_mails_a_link_that_works_and_expires_after_an_hour(client
     new = "een-nieuw-lang-wachtwoord"
     response = client.post(response.request["PATH_INFO"], {"new_password1": new, "new_password2": new}, follow=True)
     assert "Uw nieuwe wachtwoord is opgeslagen." in response.text
-    assert client.login(username="coordinator", password=new)
+    client.post(reverse("logout"))
+    assert client.post(reverse("login"), {"username": "coordinator", "password": new}).status_code == 302
 
 
 def test_short_and_common_passwords_are_refused(login, coordinator):
@@ -145,3 +146,54 @@ def test_short_and_common_passwords_are_refused(login, coordinator):
 def test_the_interface_is_dutch_even_for_an_english_browser(client, db):
     response = client.get(reverse("login"), headers={"accept-language": "en-US,en;q=0.9"})
     assert '<html lang="nl">' in response.text
+
+
+def test_repeated_wrong_passwords_lock_the_login_with_a_429_and_a_logged_event(client, coordinator, settings):
+    from buurtbemiddeling.models import AccessAction, AccessLog
+
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        response = client.post(reverse("login"), {"username": "coordinator", "password": "fout-wachtwoord-123"})
+    assert response.status_code == 429
+    assert "Te vaak een verkeerd wachtwoord" in response.text
+    # Even the right password is refused during the cool-off.
+    response = client.post(reverse("login"), {"username": "coordinator", "password": DEMO_PASSWORD})
+    assert response.status_code == 429
+    entry = AccessLog.objects.filter(action=AccessAction.LOGIN_LOCKED).first()
+    assert entry is not None and entry.object_id == "coordinator" and entry.allowed is False
+
+
+def test_a_session_ends_ten_hours_after_login_however_active(login, coordinator, settings):
+    import time
+
+    from buurtbemiddeling.middleware import AbsoluteSessionLifetimeMiddleware
+
+    client = login(coordinator)
+    assert client.get(reverse("cases:queue")).status_code == 200
+    session = client.session
+    session[AbsoluteSessionLifetimeMiddleware.SESSION_KEY] = time.time() - settings.SESSION_ABSOLUTE_SECONDS - 1
+    session.save()
+    response = client.get(reverse("cases:queue"))
+    assert response.status_code == 302 and response["Location"].startswith("/inloggen/")
+    assert client.get(reverse("cases:queue")).status_code == 302  # the session is gone
+
+
+def test_idle_timeout_is_fifteen_minutes_and_renewed_by_each_request(settings):
+    assert settings.SESSION_COOKIE_AGE == 15 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def test_login_gives_a_new_session_id(client, coordinator):
+    client.get(reverse("login"))
+    client.session.save()
+    before = client.session.session_key
+    client.post(reverse("login"), {"username": "coordinator", "password": DEMO_PASSWORD})
+    assert client.session.session_key != before
+
+
+def test_deactivating_a_user_ends_their_sessions(login, coordinator):
+    client = login(coordinator)
+    assert client.get(reverse("cases:queue")).status_code == 200
+    coordinator.is_active = False
+    coordinator.save()
+    response = client.get(reverse("cases:queue"))
+    assert response.status_code == 302 and response["Location"].startswith("/inloggen/")
