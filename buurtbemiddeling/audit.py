@@ -9,6 +9,9 @@ Two trails:
 Both tables are append-only (database triggers, see migration 0005_append_only_logs).
 """
 
+import ipaddress
+
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import AccessAction, AccessLog
@@ -55,9 +58,22 @@ def register_models() -> None:
 
 
 def client_address(request) -> str | None:
-    # REMOTE_ADDR is the proxy's address behind a proxy; the proxy must set it right
-    # (see docs/deployment.md). X-Forwarded-For is not trusted: a client can forge it.
-    return request.META.get("REMOTE_ADDR") or None
+    """The visitor's address, for the logs, login throttling and rate limits.
+
+    REMOTE_ADDR, unless it is one of our own reverse proxies (TRUSTED_PROXIES): then the
+    last address that proxy appended to X-Forwarded-For. Earlier entries are not trusted,
+    since a client can put anything there.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    if remote and remote in settings.TRUSTED_PROXIES:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        for candidate in reversed(forwarded):
+            if candidate and candidate not in settings.TRUSTED_PROXIES:
+                try:
+                    return str(ipaddress.ip_address(candidate))
+                except ValueError:
+                    return remote
+    return remote
 
 
 def _write(request, *, action, object_type="", object_id="", allowed=True, detail="") -> AccessLog:

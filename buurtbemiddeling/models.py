@@ -46,7 +46,8 @@ class MediationServiceQuerySet(models.QuerySet):
 
     def covering_postcode(self, postcode: str):
         """Services whose postcode ranges contain this Dutch postcode ("1234 AB")."""
-        digits = "".join(ch for ch in postcode if ch.isdigit())[:4]
+        # Only ASCII digits: str.isdigit() also accepts "²", which int() refuses.
+        digits = "".join(ch for ch in postcode if ch in "0123456789")[:4]
         if len(digits) != 4:
             return self.none()
         number = int(digits)

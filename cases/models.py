@@ -184,6 +184,13 @@ class Case(TimeStampedModel):
     follow_up_due_on = models.DateField(_("nazorg gepland op"), null=True, blank=True)
     outcome = models.ForeignKey(Outcome, verbose_name=_("uitkomst"), on_delete=models.PROTECT, null=True, blank=True)
     closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(
+        _("geanonimiseerd op"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Persoonsgegevens zijn na de bewaartermijn vervangen; de cijfers tellen nog mee."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("aangemaakt door"),

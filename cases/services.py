@@ -212,6 +212,8 @@ def case_transition(
         case.suitability_decided_at = now
         case.unsuitability_reason = unsuitability_reason
         case.unsuitability_advice = advice
+        # An unsuitable case has ended too: the retention period runs from here.
+        case.closed_at = now
     if to_status == CaseStatus.STANDBY:
         case.standby_review_on = review_on
     elif source == CaseStatus.STANDBY:

@@ -16,4 +16,6 @@ urlpatterns = [
     path("<str:reference>/gesprekken/", views.log_conversation, name="log_conversation"),
     path("<str:reference>/partijen/", views.add_party, name="add_party"),
     path("<str:reference>/partijen/<int:party_id>/deelname/", views.set_participation, name="participation"),
+    path("<str:reference>/partijen/<int:party_id>/inzage/", views.subject_access, name="subject_access"),
+    path("<str:reference>/partijen/<int:party_id>/wissen/", views.erase_resident, name="erase_resident"),
 ]

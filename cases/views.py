@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, QueryDict
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,7 +17,7 @@ from buurtbemiddeling.roles import PERM_COORDINATE, PERM_MEDIATE
 from referrals.models import Referral
 from referrals.services import WITHDRAWABLE
 
-from . import selectors, services, workflow
+from . import privacy, selectors, services, workflow
 from .constants import Side
 from .forms import (
     AssignMediatorForm,
@@ -374,6 +374,45 @@ def add_party(request, reference):
                 messages.success(request, _("De partij is toegevoegd."))
                 return redirect(case)
     return _render_detail(request, case, party_form=form)
+
+
+@require_GET
+@permission_required(PERM_COORDINATE, raise_exception=True)
+def subject_access(request, reference, party_id):
+    """Everything stored about one resident: JSON to hand over, or a printable page."""
+    case = _get_case(request, reference)
+    party = get_object_or_404(case.parties.select_related("case__service"), pk=party_id)
+    export = privacy.resident_export(party)
+    audit.subject_access_exported(request, party=party)
+    if request.GET.get("format") == "json":
+        response = JsonResponse(export, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = f'attachment; filename="inzage-{case.reference}-{party.pk}.json"'
+        return response
+    return render(
+        request,
+        "cases/subject_access.html",
+        {"case": case, "party": party, "export": export, "erasure_refusal": privacy.erasure_refusal(party)},
+    )
+
+
+@require_POST
+@permission_required(PERM_COORDINATE, raise_exception=True)
+def erase_resident(request, reference, party_id):
+    case = _get_case(request, reference)
+    party = get_object_or_404(case.parties.select_related("case"), pk=party_id)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Vink aan dat u de gegevens van deze bewoner wilt wissen."))
+        return redirect("cases:subject_access", reference=reference, party_id=party.pk)
+    try:
+        count = privacy.resident_erase(party=party, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("cases:subject_access", reference=reference, party_id=party.pk)
+    audit.resident_erased(request, party_id=party.pk)
+    messages.success(
+        request, _("De gegevens van deze bewoner zijn gewist in %(count)d registratie(s).") % {"count": count}
+    )
+    return redirect(case)
 
 
 @require_POST
