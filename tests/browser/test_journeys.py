@@ -175,3 +175,46 @@ def test_referrer_meets_the_consent_gate_both_ways_and_then_sees_only_milestones
     row = page.locator("tr", has_text="WB-1")
     assert "Opgepakt" in row.inner_text()
     assert "Ayla" not in page.content() and case.reference not in page.content()
+
+
+def test_resident_reports_a_conflict_on_a_phone(phone_visit, service, coordinator):
+    from cases.selectors import work_queue_for_user
+
+    visit, page = phone_visit, phone_visit.page
+    visit.goto("/melden/")
+    assert "Stap 1 van 4" in page.content()
+    visit.check_accessibility("self-report: self-check")
+    page.check("input[name=talked][value=yes]")
+    page.check("input[name=violence][value=no]")
+    page.check("input[name=legal][value=no]")
+    page.get_by_role("button", name="Volgende").click()
+    page.wait_for_load_state()
+    visit.check_accessibility("self-report: postcode")
+    page.fill("#id_postcode", "7511 AB")
+    page.get_by_role("button", name="Volgende").click()
+    page.wait_for_load_state()
+    visit.check_accessibility("self-report: the report")
+    # Send it empty first: the error summary links to the fields, nothing is stored.
+    page.get_by_role("button", name="Melding versturen").click()
+    page.wait_for_load_state()
+    assert page.locator(".alert-danger a[href^='#id_']").count() >= 3
+    visit.check_accessibility("self-report: errors")
+    page.fill("#id_name", "Rosa Rietveld")
+    page.fill("#id_phone", "06 55554444")
+    page.fill("#id_street", "Lindelaan")
+    page.fill("#id_house_number", "20")
+    page.fill("#id_neighbour_street", "Lindelaan")
+    page.fill("#id_neighbour_house_number", "22")
+    page.locator("input[name=conflict_types]").first.check()
+    page.fill("#id_description", "De hond blaft de hele dag.")
+    page.check("#id_consent")
+    page.get_by_role("button", name="Melding versturen").click()
+    page.wait_for_load_state()
+    case = Case.objects.get()
+    assert case.reference in page.content()
+    visit.check_accessibility("self-report: confirmation")
+    # 360 px wide: nothing sticks out sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert case.is_self_report
+    new = next(s for s in work_queue_for_user(coordinator) if s["key"] == "new")
+    assert case in new["cases"]
