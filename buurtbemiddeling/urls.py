@@ -29,6 +29,7 @@ urlpatterns = [
     path("wachtwoord/nieuw/klaar/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("melden/", include("cases.selfreport_urls")),
     path("zaken/", include("cases.urls")),
+    path("cijfers/", include("cases.figures_urls")),
     path("verwijzingen/", include("referrals.urls")),
     path("partners/", include("partners.urls")),
     # One login page for everyone (the admin's own would bypass what ours adds).
