@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -85,8 +84,13 @@ def case_list(request):
     cases = filter_form.filter(selectors.case_list_for_user(request.user))
     cases = selectors.case_search(cases, term)
     sort = filter_form.cleaned_data.get("sort") if filter_form.is_bound and filter_form.is_valid() else ""
-    cases = cases.order_by(*selectors.SORTS.get(sort or "-reported", selectors.SORTS["-reported"]))
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.keyset_page(
+        cases,
+        ordering=selectors.SORTS.get(sort or "-reported", selectors.SORTS["-reported"]),
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        size=PAGE_SIZE,
+    )
     audit.case_list_viewed(request, count=len(page.object_list), searched=bool(term))
     filters = {k: v for k, v in request.GET.items() if k in CaseFilterForm.base_fields and v}
     return render(

@@ -351,3 +351,38 @@ def test_list_filters_narrow_the_list(login, coordinator, make_case, neighbourho
     elsewhere = make_case()
     html = login(coordinator).get(reverse("cases:list") + f"?neighbourhood={neighbourhood.pk}").text
     assert in_wijk.reference in html and elsewhere.reference not in html
+
+
+@pytest.mark.parametrize("sort", ["-reported", "reported", "reference", "-reference", "status"])
+def test_keyset_paging_walks_every_case_once_forwards_and_back(login, coordinator, make_case, sort, settings):
+    import re as regex
+
+    from cases import views
+
+    views.PAGE_SIZE, old_size = 4, views.PAGE_SIZE
+    try:
+        today = timezone.localdate()
+        made = [make_case(reported_on=today - dt.timedelta(days=i % 3)) for i in range(11)]
+        client = login(coordinator)
+        seen, pages, url = [], [], reverse("cases:list") + f"?sort={sort}"
+        while url and len(pages) < 10:
+            html = client.get(url).text
+            refs = regex.findall(r'href="/zaken/(AL-\d{4}-\d{5})/"', html)
+            pages.append(refs)
+            seen += refs
+            found = regex.search(r'href="\?([^"]*after=[^"]+)" rel="next"', html)
+            url = reverse("cases:list") + "?" + found.group(1).replace("&amp;", "&") if found else None
+        assert sorted(seen) == sorted(c.reference for c in made) and len(seen) == len(set(seen))
+        assert [len(p) for p in pages] == [4, 4, 3]
+        # And back from the last page.
+        found = regex.search(r'href="\?([^"]*before=[^"]+)" rel="prev"', html)
+        back = client.get(reverse("cases:list") + "?" + found.group(1).replace("&amp;", "&")).text
+        assert regex.findall(r'href="/zaken/(AL-\d{4}-\d{5})/"', back) == pages[1]
+    finally:
+        views.PAGE_SIZE = old_size
+
+
+@pytest.mark.parametrize("cursor", ["after=%%%", "before=W10", "after=WyJ4Il0", "after=" + "A" * 500])
+def test_broken_cursors_show_the_first_page(login, coordinator, case, cursor):
+    response = login(coordinator).get(reverse("cases:list") + "?" + cursor)
+    assert response.status_code == 200 and case.reference in response.text
