@@ -242,6 +242,10 @@ if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
         "timeout": 10,
     }
 
+# --- Public self-report form: per client address and clock hour ----------------------
+SELFREPORT_POSTS_PER_HOUR = env.int("SELFREPORT_POSTS_PER_HOUR", default=60)
+SELFREPORT_REPORTS_PER_HOUR = env.int("SELFREPORT_REPORTS_PER_HOUR", default=5)
+
 # --- Forms ----------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

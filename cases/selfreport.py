@@ -22,6 +22,7 @@ import uuid
 from functools import partial, wraps
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
@@ -54,8 +55,6 @@ STEPS = 4
 
 # Per client address and clock hour. A household or a community centre behind one address
 # still has room; a script does not.
-POSTS_PER_HOUR = 60
-REPORTS_PER_HOUR = 5
 RATE_WINDOW = 60 * 60
 
 # The report form carries its own signed state, so a resident who takes longer than the
@@ -516,7 +515,7 @@ def _over_limit(request) -> bool:
     """Count this post; True when the address posted or reported too often this hour."""
     posts = _count(request, "posts")
     reports = cache.get(_rate_key(request, "reports")) or 0
-    return posts > POSTS_PER_HOUR or reports >= REPORTS_PER_HOUR
+    return posts > settings.SELFREPORT_POSTS_PER_HOUR or reports >= settings.SELFREPORT_REPORTS_PER_HOUR
 
 
 def _too_many(request):

@@ -498,8 +498,8 @@ def test_the_honeypot_is_hidden_from_people(client, service):
     assert re.search(r'<input type="text" name="website"[^>]*tabindex="-1"', html)
 
 
-def test_more_than_five_reports_an_hour_from_one_address_get_a_dutch_429(client, service):
-    for _ in range(selfreport.REPORTS_PER_HOUR):
+def test_more_than_five_reports_an_hour_from_one_address_get_a_dutch_429(client, service, settings):
+    for _ in range(settings.SELFREPORT_REPORTS_PER_HOUR):
         assert submit_report(client, service)["Location"] == DONE
     assert Case.objects.count() == 5
     response = submit_report(client, service)
@@ -514,8 +514,8 @@ def test_more_than_five_reports_an_hour_from_one_address_get_a_dutch_429(client,
     assert Case.objects.count() == 6
 
 
-def test_too_many_posts_from_one_address_get_a_429(client, db):
-    for _ in range(selfreport.POSTS_PER_HOUR):
+def test_too_many_posts_from_one_address_get_a_429(client, db, settings):
+    for _ in range(settings.SELFREPORT_POSTS_PER_HOUR):
         assert client.post(START, {}).status_code == 200
     response = client.post(START, CHECK_OK)
     assert response.status_code == 429
