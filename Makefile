@@ -5,13 +5,14 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test lint format check messages compilemessages serve clean help
+.PHONY: run test lint format check messages compilemessages serve bench clean help
 
 help:
 	@echo "make run    - set up and start the app on http://127.0.0.1:$(PORT) (SQLite, demo data)"
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make lint   - ruff check and format check"
 	@echo "make serve  - production-style server (gunicorn); needs SECRET_KEY and ALLOWED_HOSTS"
+	@echo "make bench  - benchmark on PostgreSQL (SCALE=small or SCALE=full, 1,000,000 cases)"
 
 $(PY):
 	@python=$$(scripts/find-python.sh) || exit 1; \
@@ -57,6 +58,10 @@ serve: $(STAMP) compilemessages
 	$(PY) manage.py migrate --verbosity 0
 	$(PY) manage.py createcachetable
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py buurtbemiddeling.wsgi
+
+# Benchmark on PostgreSQL with gunicorn and wrk (not part of `make test`). SCALE=small|full.
+bench: $(STAMP) compilemessages
+	SCALE=$(or $(SCALE),small) bench/run.sh
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -242,6 +242,9 @@ if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
         "timeout": 10,
     }
 
+# Bare "hello" views for the benchmark baseline (bench/run.sh); off everywhere else.
+BENCH_VIEWS = env.bool("BENCH_VIEWS", default=False)
+
 # --- Public self-report form: per client address and clock hour ----------------------
 SELFREPORT_POSTS_PER_HOUR = env.int("SELFREPORT_POSTS_PER_HOUR", default=60)
 SELFREPORT_REPORTS_PER_HOUR = env.int("SELFREPORT_REPORTS_PER_HOUR", default=5)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -41,6 +42,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+
+if settings.BENCH_VIEWS:
+    # Bare views for the benchmark's baseline (make bench); never on in production.
+    urlpatterns += [
+        path("bench/hello", views.bench_hello, name="bench_hello"),
+        path("bench/hello-auth", views.bench_hello_authenticated, name="bench_hello_auth"),
+    ]
 
 handler400 = "buurtbemiddeling.views.bad_request"
 handler403 = "buurtbemiddeling.views.permission_denied"

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
@@ -46,6 +46,17 @@ def locked_out(request, response, credentials):
     audit.login_locked_out(request, username=str(username))
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
+
+
+@login_not_required
+def bench_hello(request):
+    """The stack's own ceiling, unauthenticated (only with BENCH_VIEWS on)."""
+    return HttpResponse("hallo")
+
+
+def bench_hello_authenticated(request):
+    """The stack's ceiling for a logged-in person: session, user, middleware (BENCH_VIEWS)."""
+    return HttpResponse("hallo " + request.user.get_username())
 
 
 def bad_request(request, exception=None):

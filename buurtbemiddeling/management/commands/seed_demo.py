@@ -10,6 +10,7 @@ import random
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from buurtbemiddeling.constants import Role
@@ -97,7 +98,9 @@ class Command(BaseCommand):
         rng = random.Random(2026)  # noqa: S311 (fictional data)
         random.seed(2026)
         logins = []
-        with transaction.atomic():
+        # The demo history would otherwise mail every fictional referrer milestone to the console.
+        quiet_mail = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+        with override_settings(MAILERS=quiet_mail), transaction.atomic():
             admin = UserFactory(
                 username="beheerder", first_name="Bea", last_name="Beheer", service=None, role=Role.ADMIN
             )
