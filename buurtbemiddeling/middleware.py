@@ -1,4 +1,5 @@
 import time
+from urllib.parse import urlencode
 
 from auditlog import middleware as auditlog_middleware
 from django.conf import settings
@@ -6,6 +7,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -76,3 +79,30 @@ class AbsoluteSessionLifetimeMiddleware:
                 messages.info(request, _("U was lang ingelogd. Log opnieuw in om verder te gaan."))
                 return redirect_to_login(request.get_full_path())
         return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """After the password, the second factor: nothing else opens until it is given.
+
+    Public pages (marked login_not_required) and the pages that ask for the second factor
+    (marked `second_factor_exempt`) stay reachable. Must come after OTPMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from .twofactor import has_authenticator, requires_second_factor
+
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or user.is_verified():
+            return None
+        if not getattr(view_func, "login_required", True) or getattr(view_func, "second_factor_exempt", False):
+            return None
+        if not requires_second_factor(user):
+            return None
+        target = "two_factor_verify" if has_authenticator(user) else "two_factor_setup"
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")

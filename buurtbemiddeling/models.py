@@ -1,5 +1,6 @@
 """Core models: the time-stamped base, tenancy (mediation services and their area) and users."""
 
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -7,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device as OTPDevice
+from django_otp.models import ThrottlingMixin
 
 from .validators import validate_reference_prefix
 
@@ -355,3 +358,46 @@ class AccessLog(models.Model):
         if self.pk is not None:
             raise ValueError("The access log is append-only.")
         super().save(*args, **kwargs)
+
+
+class BackupCodeDevice(ThrottlingMixin, OTPDevice):
+    """One-time backup codes for the second factor, stored hashed (never in plain text).
+
+    django-otp's own static device keeps its codes readable; these are hashed with the
+    project's password hasher, so a database dump does not give them away.
+    """
+
+    class Meta(OTPDevice.Meta):
+        verbose_name = _("reservecodes")
+        verbose_name_plural = _("reservecodes")
+
+    def get_throttle_factor(self):
+        # Like the authenticator: after each wrong code, twice as long before the next try.
+        return 1
+
+    def verify_token(self, token):
+        allowed, _details = self.verify_is_allowed()
+        if not allowed:
+            return False
+        token = "".join(ch for ch in str(token) if ch.isalnum()).lower()
+        for code in self.codes.filter(used_at__isnull=True) if token else []:
+            if check_password(token, code.code_hash):
+                code.used_at = timezone.now()
+                code.save(update_fields=["used_at"])
+                self.throttle_reset()
+                return True
+        self.throttle_increment()
+        return False
+
+
+class BackupCode(models.Model):
+    device = models.ForeignKey(BackupCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=256)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reservecode")
+        verbose_name_plural = _("reservecodes")
+
+    def __str__(self):
+        return f"{self.device_id}: {'gebruikt' if self.used_at else 'ongebruikt'}"

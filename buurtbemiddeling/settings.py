@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "auditlog",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "buurtbemiddeling",
     "partners",
     "cases",
@@ -59,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "buurtbemiddeling.middleware.SecondFactorMiddleware",
     "buurtbemiddeling.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "buurtbemiddeling.middleware.AbsoluteSessionLifetimeMiddleware",
@@ -142,6 +146,9 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_CLIENT_IP_CALLABLE = "buurtbemiddeling.audit.client_address"
 AXES_LOCKOUT_CALLABLE = "buurtbemiddeling.views.locked_out"
 AXES_VERBOSE = False
+# Two-factor login (TOTP) for everyone who can see personal data; see buurtbemiddeling/twofactor.py.
+OTP_TOTP_ISSUER = "Buurtbemiddeling"
+OTP_TOTP_THROTTLE_FACTOR = 1
 # Password reset links are valid for at most one hour.
 PASSWORD_RESET_TIMEOUT = 60 * 60
 

@@ -4,11 +4,16 @@ from django.db import connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import audit
+from . import audit, twofactor
 from .constants import Role
+from .forms import SecondFactorForm
 
 
 @require_GET
@@ -74,3 +79,71 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # No context processors: whatever broke (the database, say) must not break this page too.
     return HttpResponseServerError(loader.render_to_string("errors/500.html"))
+
+
+# --- Two-factor login ----------------------------------------------------------------------
+
+
+def second_factor_exempt(view):
+    """Reachable after the password but before the second factor (SecondFactorMiddleware)."""
+    view.second_factor_exempt = True
+    return view
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("home")
+
+
+@second_factor_exempt
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request):
+    if request.user.is_verified():
+        return redirect(_safe_next(request))
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if twofactor.verify_second_factor(request, form.cleaned_data["code"]):
+            request.session.cycle_key()
+            return redirect(_safe_next(request))
+        form.add_error("code", _("Deze code klopt niet of is al gebruikt. Probeer de nieuwste code uit uw app."))
+    return render(request, "registration/two_factor_verify.html", {"form": form, "next": _safe_next(request)})
+
+
+@second_factor_exempt
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request):
+    """Connect an authenticator app. Someone already verified may replace their app."""
+    if twofactor.has_authenticator(request.user) and not request.user.is_verified():
+        return redirect(f"{reverse('two_factor_verify')}?next={reverse('two_factor_setup')}")
+    device_id = request.session.get("bb_totp_setup")
+    device = TOTPDevice.objects.filter(pk=device_id, user=request.user, confirmed=False).first()
+    if device is None:
+        device = twofactor.totp_setup_start(request.user)
+        request.session["bb_totp_setup"] = device.pk
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = twofactor.totp_setup_confirm(request, device=device, token=form.cleaned_data["code"])
+        if codes is not None:
+            request.session.pop("bb_totp_setup", None)
+            request.session.cycle_key()
+            return render(request, "registration/backup_codes.html", {"codes": codes, "next": _safe_next(request)})
+        form.add_error("code", _("Deze code klopt niet. Kijk of de tijd op uw telefoon goed staat en probeer opnieuw."))
+    return render(
+        request,
+        "registration/two_factor_setup.html",
+        {
+            "form": form,
+            "qr_code": twofactor.qr_code_data_uri(device),
+            "manual_key": twofactor.manual_key(device),
+            "next": _safe_next(request),
+            "required": twofactor.requires_second_factor(request.user),
+        },
+    )
+
+
+@require_POST
+def backup_codes_renew(request):
+    codes = twofactor.backup_codes_renew(request.user)
+    return render(request, "registration/backup_codes.html", {"codes": codes, "next": reverse("home")})

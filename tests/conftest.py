@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 
 from buurtbemiddeling.constants import Role
 from buurtbemiddeling.factories import (
@@ -7,10 +8,29 @@ from buurtbemiddeling.factories import (
     PostcodeRangeFactory,
     UserFactory,
 )
+from buurtbemiddeling.twofactor import verified_session_values
 from cases.factories import MediatorProfileFactory, case_kwargs
 from cases.services import case_create, mediator_assign, service_setup_reference_lists
 from partners.constants import OrganisationKind
 from partners.factories import PartnerOrganisationFactory
+
+
+@pytest.fixture(autouse=True)
+def _force_login_includes_the_second_factor(monkeypatch):
+    """In tests, `client.force_login(user)` means: logged in with password and second factor.
+
+    The two-factor flow itself is tested through real POSTs in
+    tests/buurtbemiddeling/test_twofactor.py.
+    """
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        session = self.session
+        session.update(verified_session_values(user))
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture(autouse=True)

@@ -122,10 +122,47 @@ def phone_visit(browser, live_server, settings):
     tab.assert_clean()
 
 
-def log_in(visit, username, password):
+def current_code(key: bytes, offset: int = 0) -> str:
+    """What an authenticator app shows now for this key."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    generator = TOTP(key)
+    generator.time = time.time() + offset
+    return f"{generator.token():06d}"
+
+
+def log_in(visit, username, password, *, second_factor=True):
+    """Log in as a person would: password, then (set up or give) the second factor."""
+    import base64
+    import re
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     visit.goto("/inloggen/")
     visit.check_accessibility("login")
-    visit.page.get_by_label("Gebruikersnaam").fill(username)
-    visit.page.get_by_label("Wachtwoord").fill(password)
-    visit.page.get_by_role("button", name="Inloggen").click()
-    visit.page.wait_for_load_state()
+    page = visit.page
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_load_state()
+    if not second_factor:
+        return
+    if "/account/tweestapsverificatie/" in page.url:
+        visit.check_accessibility("two-factor setup")
+        key = re.sub(r"\s", "", page.locator("code.user-select-all").inner_text())
+        secret = base64.b32decode(key + "=" * (-len(key) % 8))
+        page.get_by_label("Code").fill(current_code(secret))
+        page.get_by_role("button", name="Bevestigen").click()
+        page.wait_for_load_state()
+        assert page.locator("#backup-codes li").count() == 10
+        visit.check_accessibility("backup codes")
+        page.get_by_role("link", name="Ik heb ze bewaard, verder").click()
+        page.wait_for_load_state()
+    elif "/inloggen/code/" in page.url:
+        visit.check_accessibility("two-factor code")
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        page.get_by_label("Code").fill(current_code(device.bin_key))
+        page.get_by_role("button", name="Verder").click()
+        page.wait_for_load_state()

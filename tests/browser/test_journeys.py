@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from buurtbemiddeling.constants import Role
 from buurtbemiddeling.factories import DEMO_PASSWORD, NeighbourhoodFactory, UserFactory
@@ -105,6 +106,7 @@ def test_coordinator_takes_a_phone_report_from_intake_to_closed_as_resolved(visi
 
 def test_mediator_sees_only_their_own_cases(visit, service, coordinator, make_case):
     user = UserFactory(username="mees", service=service, role=Role.MEDIATOR)
+    TOTPDevice.objects.create(user=user, name="Telefoon", confirmed=True)  # set up earlier
     profile = MediatorProfileFactory(service=service, user=user, name="Mees")
     mine = make_case()
     other = make_case()

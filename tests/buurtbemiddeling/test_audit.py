@@ -92,3 +92,22 @@ def test_users_cannot_be_deleted_in_the_admin_only_deactivated(client, admin_use
     response = client.get(reverse("admin:buurtbemiddeling_user_delete", args=[coordinator.pk]))
     assert response.status_code == 403
     assert Party.objects.count() == 0  # nothing else touched
+
+
+def test_the_client_address_is_trusted_from_our_own_proxy_only(rf, settings):
+    from buurtbemiddeling.audit import client_address
+
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+    direct = rf.get("/", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert client_address(direct) == "203.0.113.9"  # a forged header from a client is ignored
+    proxied = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7")
+    assert client_address(proxied) == "198.51.100.7"  # the entry our proxy added, not the forged one
+    garbage = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="<script>")
+    assert client_address(garbage) == "10.0.0.1"
+
+
+def test_an_unusual_digit_in_a_postcode_does_not_break_routing(service):
+    from buurtbemiddeling.models import MediationService
+
+    assert list(MediationService.objects.covering_postcode("²²²² AB")) == []
+    assert list(MediationService.objects.covering_postcode("7511 AB")) == [service]

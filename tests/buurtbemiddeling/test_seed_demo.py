@@ -37,3 +37,9 @@ def test_seed_demo_runs_twice_and_the_second_run_changes_nothing(db, settings, c
         response = client.post("/inloggen/", {"username": username, "password": password})
         assert response.status_code == 302, username
         client.post("/uitloggen/")
+    # The printed backup codes complete the second step for the demo coordinator.
+    code = output.split("gebruik een reservecode: ")[1].split(",")[0].strip()
+    client.post("/inloggen/", {"username": "coordinator.rivierstad", "password": password})
+    response = client.post("/inloggen/code/", {"code": code, "next": "/zaken/werkvoorraad/"})
+    assert response.status_code == 302 and response["Location"] == "/zaken/werkvoorraad/"
+    assert client.get("/zaken/werkvoorraad/").status_code == 200

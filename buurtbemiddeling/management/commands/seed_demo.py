@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from buurtbemiddeling.constants import Role
 from buurtbemiddeling.factories import (
@@ -19,7 +20,8 @@ from buurtbemiddeling.factories import (
     MediationServiceFactory,
     UserFactory,
 )
-from buurtbemiddeling.models import Municipality, Neighbourhood, PostcodeRange
+from buurtbemiddeling.models import Municipality, Neighbourhood, PostcodeRange, User
+from buurtbemiddeling.twofactor import backup_codes_renew, requires_second_factor
 from cases.constants import CaseStatus, Channel, ConversationKind, OutcomeCategory, Side
 from cases.factories import MediatorProfileFactory, party_data
 from cases.models import Case, ConflictType, Outcome, UnsuitabilityReason
@@ -33,6 +35,11 @@ from cases.services import (
 from partners.constants import OrganisationKind
 from partners.factories import PartnerOrganisationFactory
 from referrals.models import Referral
+
+# The RFC 6238 test key: fine for fictional demo users, never for real ones.
+DEMO_TOTP_KEY_HEX = "3132333435363738393031323334353637383930"
+DEMO_TOTP_KEY_BASE32 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+DEMO_BACKUP_CODES = [f"demo{n:06d}" for n in range(1, 11)]
 
 SERVICES = [
     {
@@ -111,11 +118,23 @@ class Command(BaseCommand):
             for spec in SERVICES:
                 count = options["cases"] if options["cases"] is not None else spec["cases"]
                 logins += self._seed_service(spec, rng, count)
+            # Staff log in with a second factor: a known demo key and known backup codes.
+            for user in User.objects.filter(username__in=[name for name, _ in logins]):
+                if requires_second_factor(user):
+                    TOTPDevice.objects.update_or_create(
+                        user=user, name="Demo", defaults={"key": DEMO_TOTP_KEY_HEX, "confirmed": True}
+                    )
+                    backup_codes_renew(user, codes=DEMO_BACKUP_CODES)
         if not options["quiet_logins"]:
             self.stdout.write("")
             self.stdout.write(self.style.SUCCESS(f"Demo-logins (wachtwoord voor allemaal: {DEMO_PASSWORD})"))
             for username, description in logins:
                 self.stdout.write(f"  {username:<32} {description}")
+            self.stdout.write("")
+            self.stdout.write("Tweede stap (coordinatoren, bemiddelaars, beheerder):")
+            self.stdout.write(f"  voeg in een authenticator-app de sleutel {DEMO_TOTP_KEY_BASE32} toe,")
+            self.stdout.write(f"  of gebruik een reservecode: {', '.join(DEMO_BACKUP_CODES)}")
+            self.stdout.write("  (de reservecodes gelden weer na elke 'make run').")
             self.stdout.write("")
 
     def _seed_service(self, spec, rng, count):
