@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test lint format check messages compilemessages serve bench clean help
+.PHONY: run test lint format check messages compilemessages serve bench screenshots clean help
 
 help:
 	@echo "make run    - set up and start the app on http://127.0.0.1:$(PORT) (SQLite, demo data)"
@@ -58,6 +58,10 @@ serve: $(STAMP) compilemessages
 	$(PY) manage.py migrate --verbosity 0
 	$(PY) manage.py createcachetable
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py buurtbemiddeling.wsgi
+
+# Pictures of the main pages for the README, taken in Chromium (needs: apt-get install chromium).
+screenshots: $(STAMP) compilemessages
+	DEBUG=true SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -q tests/browser/test_screenshots.py
 
 # Benchmark on PostgreSQL with gunicorn and wrk (not part of `make test`). SCALE=small|full.
 bench: $(STAMP) compilemessages

@@ -1,0 +1,65 @@
+"""`make screenshots`: pictures of the main pages for the README (docs/screenshots/).
+
+Skipped unless SCREENSHOTS_DIR is set; the pages are also accessibility-checked.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from .conftest import log_in
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(not os.environ.get("SCREENSHOTS_DIR"), reason="only for make screenshots"),
+]
+
+PAGES = [
+    ("coordinator.rivierstad", "werkvoorraad", "/zaken/werkvoorraad/"),
+    ("coordinator.rivierstad", "zaken", "/zaken/"),
+    ("coordinator.rivierstad", "nieuwe-melding", "/zaken/nieuw/"),
+    ("coordinator.rivierstad", "zaak", None),
+    ("coordinator.rivierstad", "partners", "/partners/"),
+    ("coordinator.rivierstad", "cijfers", "/cijfers/"),
+    ("verwijzer.rivierstad", "mijn-verwijzingen", "/verwijzingen/"),
+    ("verwijzer.rivierstad", "verwijzing-toestemming", "/verwijzingen/nieuw/"),
+]
+
+
+def test_screenshots(browser, live_server, settings):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from buurtbemiddeling.factories import DEMO_PASSWORD
+    from cases.models import Case
+
+    from .conftest import Visit
+
+    settings.DEBUG = True
+    call_command("seed_demo", cases=60, quiet_logins=True)
+    settings.DEBUG = False
+    out = Path(os.environ["SCREENSHOTS_DIR"])
+    out.mkdir(parents=True, exist_ok=True)
+    case = Case.objects.filter(service__name__endswith="Rivierstad", status="in_mediation").first()
+    for username in {page[0] for page in PAGES}:
+        TOTPDevice.objects.filter(user__username=username).exclude(name="Demo").delete()
+    current_user = None
+    context = None
+    for username, name, path in PAGES:
+        if username != current_user:
+            if context:
+                context.close()
+            context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+            visit = Visit(context.new_page(), live_server.url)
+            log_in(visit, username, DEMO_PASSWORD)
+            current_user = username
+        visit.goto(path or case.get_absolute_url())
+        visit.check_accessibility(name)
+        visit.page.screenshot(path=str(out / f"{name}.png"), full_page=False)
+    context.close()
+    phone = browser.new_context(locale="nl-NL", viewport={"width": 390, "height": 844}, is_mobile=True)
+    visit = Visit(phone.new_page(), live_server.url)
+    visit.goto("/melden/")
+    visit.page.screenshot(path=str(out / "zelf-melden-telefoon.png"), full_page=True)
+    phone.close()
