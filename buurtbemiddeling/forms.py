@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,3 +22,37 @@ class SecondFactorForm(forms.Form):
         help_text=_("De 6 cijfers uit uw authenticator-app, of een van uw reservecodes."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
+
+
+# Database ids are 64-bit. Django's model choice fields pass any number to the database,
+# which then fails with an overflow (a server error) for numbers beyond that range.
+MAX_ID = 2**63 - 1
+
+
+def _beyond_id_range(value) -> bool:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return False  # not a number at all: Django's own check refuses it
+    return not 0 < number <= MAX_ID
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """Django's ModelChoiceField, refusing ids no database row can have (no server error)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and _beyond_id_range(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's ModelMultipleChoiceField, refusing ids no database row can have."""
+
+    def _check_values(self, value):
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if _beyond_id_range(item):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                )
+        return super()._check_values(value)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from buurtbemiddeling.forms import ModelChoiceField, ModelMultipleChoiceField
 from buurtbemiddeling.models import Neighbourhood
 from buurtbemiddeling.validators import (
     normalise_phone,
@@ -59,6 +60,7 @@ class PartyForm(CleanTextMixin, forms.ModelForm):
             "tenure",
             "housing_corporation",
         ]
+        field_classes = {"housing_corporation": ModelChoiceField}
         widgets = {
             "postcode": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text", "size": 8}),
             "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
@@ -118,13 +120,13 @@ class CaseRegisterForm(CleanTextMixin, forms.Form):
         initial=Channel.PHONE,
     )
     reported_on = forms.DateField(label=_("Datum melding"), widget=DateInput())
-    referrer_organisation = forms.ModelChoiceField(
+    referrer_organisation = ModelChoiceField(
         label=_("Verwijzende organisatie"),
         queryset=PartnerOrganisation.objects.none(),
         required=False,
         help_text=_("Alleen bij een verwijzing."),
     )
-    conflict_types = forms.ModelMultipleChoiceField(
+    conflict_types = ModelMultipleChoiceField(
         label=_("Waar gaat het over?"),
         queryset=ConflictType.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -136,7 +138,7 @@ class CaseRegisterForm(CleanTextMixin, forms.Form):
     tried_already = forms.CharField(
         label=_("Wat is al geprobeerd?"), widget=forms.Textarea(attrs={"rows": 2}), max_length=3000, required=False
     )
-    neighbourhood = forms.ModelChoiceField(label=_("Wijk"), queryset=Neighbourhood.objects.none(), required=False)
+    neighbourhood = ModelChoiceField(label=_("Wijk"), queryset=Neighbourhood.objects.none(), required=False)
     is_complex = forms.BooleanField(
         label=_("Complex"),
         required=False,
@@ -181,14 +183,14 @@ class TransitionForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(
         label=_("Toelichting"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
     )
-    unsuitability_reason = forms.ModelChoiceField(
+    unsuitability_reason = ModelChoiceField(
         label=_("Reden niet geschikt"), queryset=UnsuitabilityReason.objects.none(), required=False
     )
     advice = forms.CharField(
         label=_("Advies waar naartoe"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
     )
     review_on = forms.DateField(label=_("Opnieuw bekijken op"), widget=DateInput(), required=False)
-    outcome = forms.ModelChoiceField(label=_("Uitkomst"), queryset=Outcome.objects.none(), required=False)
+    outcome = ModelChoiceField(label=_("Uitkomst"), queryset=Outcome.objects.none(), required=False)
 
     def __init__(self, *args, case, transition: workflow.Transition | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -222,7 +224,7 @@ class TransitionForm(CleanTextMixin, forms.Form):
 
 
 class AssignMediatorForm(forms.Form):
-    mediator = forms.ModelChoiceField(label=_("Bemiddelaar"), queryset=MediatorProfile.objects.none())
+    mediator = ModelChoiceField(label=_("Bemiddelaar"), queryset=MediatorProfile.objects.none())
 
     def __init__(self, *args, mediators, **kwargs):
         """`mediators`: profiles annotated by the selector with load and conflict warnings."""
@@ -240,13 +242,13 @@ class ConversationForm(CleanTextMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Soort contact"), choices=ConversationKind.choices)
     held_on = forms.DateField(label=_("Datum"), widget=DateInput())
     duration_minutes = forms.IntegerField(label=_("Duur (minuten)"), min_value=1, max_value=600, required=False)
-    mediators = forms.ModelMultipleChoiceField(
+    mediators = ModelMultipleChoiceField(
         label=_("Bemiddelaars"),
         queryset=MediatorProfile.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    parties = forms.ModelMultipleChoiceField(
+    parties = ModelMultipleChoiceField(
         label=_("Aanwezige partijen"),
         queryset=Party.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -310,17 +312,17 @@ class CaseFilterForm(forms.Form):
     """List filters: no personal data, so they may live in the URL (bookmarkable, they stay put)."""
 
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("Alle"))] + CaseStatus.choices, required=False)
-    conflict_type = forms.ModelChoiceField(
+    conflict_type = ModelChoiceField(
         label=_("Soort conflict"), queryset=ConflictType.objects.none(), required=False
     )
-    neighbourhood = forms.ModelChoiceField(label=_("Wijk"), queryset=Neighbourhood.objects.none(), required=False)
+    neighbourhood = ModelChoiceField(label=_("Wijk"), queryset=Neighbourhood.objects.none(), required=False)
     channel = forms.ChoiceField(
         label=_("Binnengekomen via"), choices=[("", _("Alle"))] + Channel.choices, required=False
     )
-    referrer_organisation = forms.ModelChoiceField(
+    referrer_organisation = ModelChoiceField(
         label=_("Verwijzer"), queryset=PartnerOrganisation.objects.none(), required=False
     )
-    mediator = forms.ModelChoiceField(label=_("Bemiddelaar"), queryset=MediatorProfile.objects.none(), required=False)
+    mediator = ModelChoiceField(label=_("Bemiddelaar"), queryset=MediatorProfile.objects.none(), required=False)
     reported_from = forms.DateField(label=_("Gemeld vanaf"), widget=DateInput(), required=False)
     reported_until = forms.DateField(label=_("Gemeld tot en met"), widget=DateInput(), required=False)
     sort = forms.ChoiceField(

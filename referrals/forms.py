@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from buurtbemiddeling.forms import ModelMultipleChoiceField
 from buurtbemiddeling.validators import normalise_phone, normalise_postcode
 from cases.forms import CleanTextMixin, DateInput
 from cases.models import ConflictType
@@ -105,7 +106,7 @@ class ReferralForm(CleanTextMixin, forms.Form):
         required=False,
         help_text=_("Dit kenmerk noemen we in onze berichten aan u."),
     )
-    conflict_types = forms.ModelMultipleChoiceField(
+    conflict_types = ModelMultipleChoiceField(
         label=_("Waar gaat het conflict over?"),
         queryset=ConflictType.objects.none(),
         widget=forms.CheckboxSelectMultiple,
