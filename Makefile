@@ -25,7 +25,7 @@ $(STAMP): requirements.txt | $(PY)
 	@touch $(STAMP)
 
 compilemessages: $(STAMP)
-	@$(VENV)/bin/pybabel compile --domain django --directory locale --use-fuzzy --statistics 2>&1 | grep -v "^compiling catalog" || true
+	@$(VENV)/bin/pybabel compile --domain django --directory locale --statistics 2>&1 | grep -v "^compiling catalog" || true
 
 # Extract new strings (needs GNU gettext's xgettext; only for developers adding text).
 messages: $(STAMP)
