@@ -1,4 +1,4 @@
-"""The figures section (Cijfers): placeholder until the figures pages land."""
+"""The figures section (Cijfers): the page, its exports and the national benchmark export."""
 
 from django.urls import path
 
@@ -8,4 +8,6 @@ app_name = "figures"
 
 urlpatterns = [
     path("", figures_views.overview, name="overview"),
+    path("export.<str:fmt>", figures_views.export, name="export"),
+    path("benchmark.<str:fmt>", figures_views.benchmark, name="benchmark"),
 ]

@@ -312,9 +312,7 @@ class CaseFilterForm(forms.Form):
     """List filters: no personal data, so they may live in the URL (bookmarkable, they stay put)."""
 
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("Alle"))] + CaseStatus.choices, required=False)
-    conflict_type = ModelChoiceField(
-        label=_("Soort conflict"), queryset=ConflictType.objects.none(), required=False
-    )
+    conflict_type = ModelChoiceField(label=_("Soort conflict"), queryset=ConflictType.objects.none(), required=False)
     neighbourhood = ModelChoiceField(label=_("Wijk"), queryset=Neighbourhood.objects.none(), required=False)
     channel = forms.ChoiceField(
         label=_("Binnengekomen via"), choices=[("", _("Alle"))] + Channel.choices, required=False

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from buurtbemiddeling import audit
 from buurtbemiddeling.roles import PERM_COORDINATE, PERM_MEDIATE
+from partners.views import case_panel
 from referrals.models import Referral
 from referrals.services import WITHDRAWABLE
 
@@ -196,6 +197,7 @@ def _render_detail(request, case, *, status=200, **bound):
         .first(),
         "referral_withdrawable": case.status in WITHDRAWABLE,
         "access_history": audit.access_history(object_type="case", object_id=case.reference, limit=20),
+        "collaboration": case_panel(case),
     }
     if case.is_open and len(active) < 2:
         context["assign_form"] = bound.get("assign_form") or AssignMediatorForm(

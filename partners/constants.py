@@ -16,3 +16,26 @@ class OrganisationKind(models.TextChoices):
     MELDPUNT = "meldpunt", _("Meldpunt Zorg en Woonoverlast")
     SHELTER = "shelter", _("Opvang- en zorgorganisatie")
     OTHER = "other", _("Overig")
+
+
+class DisclosureMethod(models.TextChoices):
+    """How a resident gave consent to make their case known to a partner organisation."""
+
+    SPOKEN = "spoken", _("Mondeling")
+    WRITTEN = "written", _("Schriftelijk")
+
+
+class JointVisitOutcome(models.TextChoices):
+    """What the resident said about mediation at a joint home visit."""
+
+    AGREES = "agrees", _("Wil meedoen aan bemiddeling")
+    DECLINES = "declines", _("Wil geen bemiddeling")
+    LATER = "later", _("Later opnieuw bespreken")
+
+
+class TrajectoryEnd(models.TextChoices):
+    """Why a pre-trajectory (voortraject) ended."""
+
+    TIME_IS_RIGHT = "time_is_right", _("Het moment is daar: terug naar intake")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Toestemming om te delen ingetrokken")
+    STOPPED = "stopped", _("Gestopt")

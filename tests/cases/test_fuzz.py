@@ -118,3 +118,42 @@ def test_the_case_list_never_errors(query, search, login, coordinator, case):
     client.post(reverse("cases:list"), {"q": search})
     response = client.get(reverse("cases:list"), query)
     assert response.status_code == 200
+
+
+REFERRAL_FIELDS = [
+    "resident",
+    "neighbour",
+    "ca-agreed_by",
+    "ca-agreed_on",
+    "ca-method",
+    "cb-agreed_by",
+    "cb-agreed_on",
+    "a-name",
+    "a-phone",
+    "a-email",
+    "a-street",
+    "a-house_number",
+    "a-postcode",
+    "a-city",
+    "b-name",
+    "b-phone",
+    "b-street",
+    "b-house_number",
+    "b-postcode",
+    "own_reference",
+    "description",
+    "conflict_types",
+]
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(data=st.fixed_dictionaries({}, optional=dict.fromkeys(REFERRAL_FIELDS, NASTY)))
+def test_the_referral_form_never_errors(data, login, referrer):
+    from referrals.models import Referral
+
+    before = counts(), Referral.objects.count()
+    response = login(referrer).post(reverse("referrals:create"), data)
+    assert response.status_code in (200, 302, 400)
+    if response.status_code != 302:
+        assert (counts(), Referral.objects.count()) == before
