@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from buurtbemiddeling import audit
+from buurtbemiddeling.forms import ModelChoiceField
 from buurtbemiddeling.models import Municipality
 from buurtbemiddeling.roles import PERM_COORDINATE
 
@@ -57,7 +58,7 @@ class FiguresFilterForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    municipality = forms.ModelChoiceField(
+    municipality = ModelChoiceField(
         label=gettext_lazy("Gemeente"),
         queryset=Municipality.objects.none(),
         required=False,
