@@ -38,6 +38,13 @@ PERSONAL_FIELDS = {
     "referrals.ReferralConsent": ["agreed_by"],
     "buurtbemiddeling.User": ["email", "phone", "first_name", "last_name"],
     "cases.MediatorProfile": ["phone", "email", "street", "postcode"],
+    "partners.ContactPerson": ["name", "phone", "email"],
+    "partners.Consultation": ["professional_name", "topic", "follow_up"],
+    "partners.DisclosureConsent": [],
+    "partners.PreTrajectory": ["notes", "end_reason"],
+    "partners.PreTrajectoryParticipation": [],
+    "partners.Accompaniment": ["care_worker_name"],
+    "partners.JointVisit": ["professional_name", "notes"],
 }
 
 

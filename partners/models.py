@@ -469,7 +469,8 @@ class Accompaniment(TimeStampedModel):
         indexes = [models.Index(fields=["organisation", "ended_on"], name="accompaniment_org_idx")]
 
     def __str__(self):
-        return f"{self.care_worker_name} ({self.organisation})"
+        # Not the care worker's name: this string ends up in the change log.
+        return f"{self.organisation} #{self.pk}"
 
     @property
     def is_active(self) -> bool:

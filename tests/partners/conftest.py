@@ -1,8 +1,6 @@
 """Fixtures for the partner tests, on top of tests/conftest.py."""
 
-import asyncio
 import datetime as dt
-import os
 
 import pytest
 from django.utils import timezone
@@ -47,35 +45,3 @@ def reporter(self_report):
 @pytest.fixture
 def neighbour(self_report):
     return self_report.parties.get(side=Side.B)
-
-
-# --- The real-browser harness (Chromium, axe-core, CSP checks) for test_browser.py ------------
-
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, visit  # noqa: E402, F401
-
-
-def _playwright_running() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """tests/browser's Chromium, started here when that directory's own is not running.
-
-    tests/browser keeps its Playwright alive for the whole run, and a second sync Playwright
-    cannot start in the same thread: in a full run the partner journey is skipped (it belongs
-    in tests/browser, see the partners report); `pytest tests/partners` runs it.
-    """
-    if _playwright_running():
-        pytest.skip("tests/browser's Playwright already runs in this thread")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()

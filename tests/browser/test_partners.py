@@ -1,12 +1,10 @@
 """The coordinator's partner pages and the case page's collaboration panel in a real Chromium.
 
 Every page is checked with axe-core with the panel's forms opened; the harness fails on a
-Content-Security-Policy violation or a request to another host. In a full run it is skipped
-while tests/browser's own Playwright runs (see tests/partners/conftest.py).
+Content-Security-Policy violation or a request to another host.
 """
 
 import datetime as dt
-import os
 
 import pytest
 from django.utils import timezone
@@ -16,15 +14,10 @@ from buurtbemiddeling.factories import DEMO_PASSWORD, UserFactory
 from cases.constants import CaseStatus
 from cases.models import Case
 from partners.models import Consultation, PreTrajectory
-from tests.browser.conftest import CHROMIUM, log_in
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM) and os.environ.get("REQUIRE_BROWSER") != "1",
-        reason=f"no Chromium at {CHROMIUM}",
-    ),
-]
+from .conftest import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_coordinator_works_with_a_partner_and_a_pre_trajectory(visit, service, partner, make_case):
