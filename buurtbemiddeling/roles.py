@@ -28,13 +28,24 @@ def ensure_role_groups() -> None:
     """Create the role groups as the data migration does, if they are missing.
 
     Only tests and the demo seeder need this: a test that flushes the database (a live
-    server test) also removes the rows the data migration wrote.
+    server test) also removes the rows the data migrations wrote. Every migration that grants
+    role permissions must be listed here too.
     """
     import importlib
 
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
 
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
-    importlib.import_module("buurtbemiddeling.migrations.0003_roles").grant_roles(apps)
+    grants = []
+    roles = importlib.import_module("buurtbemiddeling.migrations.0003_roles").ROLES
+    grants += [(group, perm) for group, perms in roles.items() for perm in perms]
+    partners = importlib.import_module("partners.migrations.0003_coordinator_permissions").GRANTS
+    grants += [(group, perm) for group, perms in partners.items() for perm in perms]
+    figures = importlib.import_module("cases.migrations.0003_national_mapping_figures").ADMIN_PERMISSIONS
+    grants += [("Beheerders", ("cases", codename)) for codename in figures]
+    for group_name, (app_label, codename) in grants:
+        group, _ = Group.objects.get_or_create(name=group_name)
+        group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))

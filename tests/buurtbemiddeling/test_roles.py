@@ -40,3 +40,21 @@ def test_a_user_without_a_group_has_no_role_and_no_case_permissions(service):
     assert role_of(user) is None
     assert not user.has_perm(PERM_COORDINATE)
     assert not user.get_all_permissions()
+
+
+def test_rebuilding_the_role_groups_gives_exactly_what_the_migrations_gave(db):
+    from django.contrib.auth.models import Group
+
+    from buurtbemiddeling.roles import ensure_role_groups
+
+    def snapshot():
+        return {
+            group.name: sorted(group.permissions.values_list("content_type__app_label", "codename"))
+            for group in Group.objects.order_by("name")
+        }
+
+    migrated = snapshot()
+    assert migrated, "the data migrations create the role groups"
+    Group.objects.all().delete()  # what a flushed test database looks like
+    ensure_role_groups()
+    assert snapshot() == migrated
