@@ -340,6 +340,17 @@ def trajectory_add_organisation(request, reference, trajectory_id):
     )
 
 
+def _button_action(request, case, call, success):
+    """A panel action without a form (a single button): run it, report, back to the case."""
+    try:
+        call()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+    return _back(case)
+
+
 @require_POST
 @_perms("partners.change_pretrajectory")
 def trajectory_time_is_right(request, reference, trajectory_id):
@@ -360,13 +371,12 @@ def trajectory_time_is_right(request, reference, trajectory_id):
 def trajectory_stop(request, reference, trajectory_id):
     case = _get_case(request, reference)
     trajectory = _get_trajectory(request, case, trajectory_id)
-    try:
-        services.pre_trajectory_stop(trajectory=trajectory, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Het voortraject is gestopt."))
-    return _back(case)
+    return _button_action(
+        request,
+        case,
+        lambda: services.pre_trajectory_stop(trajectory=trajectory, actor=request.user),
+        _("Het voortraject is gestopt."),
+    )
 
 
 @require_POST
@@ -407,13 +417,12 @@ def accompaniment_conversations(request, reference, accompaniment_id):
 def accompaniment_end(request, reference, accompaniment_id):
     case = _get_case(request, reference)
     accompaniment = _get_accompaniment(request, case, accompaniment_id)
-    try:
-        services.accompaniment_end(accompaniment=accompaniment, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("De begeleiding is gestopt."))
-    return _back(case)
+    return _button_action(
+        request,
+        case,
+        lambda: services.accompaniment_end(accompaniment=accompaniment, actor=request.user),
+        _("De begeleiding is gestopt."),
+    )
 
 
 @require_POST
