@@ -2,6 +2,9 @@
 # make bench [SCALE=small|full]: seed PostgreSQL in bulk, serve with gunicorn as in
 # production, measure with wrk. Needs PostgreSQL server binaries and wrk (installed with
 # apt when missing and running as root).
+# BENCH_PG_DIR=/some/dir keeps the seeded cluster there and reuses it on the next run
+# (seeding 1,000,000 cases takes a while); without it the cluster is thrown away.
+# BENCH_SEED_ONLY=1 stops after seeding.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SCALE=${SCALE:-small}
@@ -19,11 +22,19 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
 
-pg_dir=$(mktemp -d /tmp/bb-bench-pg.XXXXXX)
+if [ -n "${BENCH_PG_DIR:-}" ]; then
+    pg_dir=$BENCH_PG_DIR
+    pg_done=halt
+else
+    pg_dir=$(mktemp -d /tmp/bb-bench-pg.XXXXXX)
+    pg_done=stop
+fi
+static_dir=$(mktemp -d /tmp/bb-bench-static.XXXXXX)
 gunicorn_pid=""
 cleanup() {
+    rm -rf "$static_dir"
     [ -n "$gunicorn_pid" ] && kill "$gunicorn_pid" 2>/dev/null || true
-    scripts/pg-cluster.sh stop "$pg_dir"
+    scripts/pg-cluster.sh "$pg_done" "$pg_dir"
 }
 trap cleanup EXIT
 
@@ -37,13 +48,17 @@ unset DEBUG
 export SECRET_KEY="bench-$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n')"
 export ALLOWED_HOSTS=127.0.0.1,localhost SECURE_COOKIES=false SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0
 export BENCH_VIEWS=true SELFREPORT_POSTS_PER_HOUR=1000000000 LOG_LEVEL=WARNING
-export STATIC_ROOT="$pg_dir/static"
+export STATIC_ROOT="$static_dir"
 export GUNICORN_BIND=127.0.0.1:8600
 
 .venv/bin/python manage.py migrate --verbosity 0
 .venv/bin/python manage.py createcachetable
 .venv/bin/python manage.py collectstatic --noinput --verbosity 0
 .venv/bin/python bench/seed.py
+if [ "${BENCH_SEED_ONLY:-}" = 1 ]; then
+    echo "seeded (BENCH_SEED_ONLY=1): not measuring"
+    exit 0
+fi
 
 .venv/bin/gunicorn --config gunicorn.conf.py --access-logfile /dev/null buurtbemiddeling.wsgi &
 gunicorn_pid=$!

@@ -27,7 +27,7 @@ from django.db import connection, transaction  # noqa: E402
 
 from buurtbemiddeling.constants import ROLE_GROUP_NAMES, Role  # noqa: E402
 from buurtbemiddeling.models import MediationService, Neighbourhood, PostcodeRange, User  # noqa: E402
-from cases.models import MediatorProfile  # noqa: E402
+from cases.models import Case, MediatorProfile  # noqa: E402
 from cases.services import service_setup_reference_lists  # noqa: E402
 from partners.constants import OrganisationKind  # noqa: E402
 from partners.models import PartnerOrganisation  # noqa: E402
@@ -160,6 +160,59 @@ SELECT c.id, (SELECT id FROM cases_conflicttype ct WHERE ct.service_id = c.servi
 FROM cases_case c
 """
 
+# Partner collaborations: a consultation per 40 cases (organisation level, no case), a joint
+# home visit for every 25th case, an accompaniment for every 30th case's first party and a
+# pre-trajectory for every 50th case, spread over the service's partner organisations.
+CONSULTATIONS_SQL = """
+INSERT INTO partners_consultation (created_at, updated_at, service_id, organisation_id, held_on, coordinator_id,
+    professional_name, topic, follow_up)
+SELECT now(), now(), c.service_id, o.id, c.reported_on + 3, c.coordinator_id, 'Wijkagent (benchmark)',
+    'Hoe bespreek ik bemiddeling?', ''
+FROM cases_case c
+CROSS JOIN LATERAL (
+    SELECT id FROM partners_partnerorganisation po WHERE po.service_id = c.service_id ORDER BY id OFFSET c.id %% 5 LIMIT 1
+) o
+WHERE c.id %% 40 = 0
+"""
+
+JOINT_VISITS_SQL = """
+INSERT INTO partners_jointvisit (created_at, updated_at, service_id, case_id, party_id, organisation_id, coordinator_id,
+    professional_name, visited_on, outcome, notes)
+SELECT now(), now(), c.service_id, c.id, NULL, o.id, c.coordinator_id, 'Consulent (benchmark)', c.reported_on + 7,
+    (ARRAY['agrees', 'declines', 'later'])[1 + c.id %% 3], ''
+FROM cases_case c
+CROSS JOIN LATERAL (
+    SELECT id FROM partners_partnerorganisation po WHERE po.service_id = c.service_id ORDER BY id OFFSET c.id %% 5 LIMIT 1
+) o
+WHERE c.id %% 25 = 0
+"""
+
+ACCOMPANIMENTS_SQL = """
+INSERT INTO partners_accompaniment (created_at, updated_at, service_id, party_id, organisation_id, care_worker_name,
+    started_on, ended_on)
+SELECT now(), now(), c.service_id, p.id, o.id, 'Begeleider (benchmark)', c.reported_on + 5,
+    CASE WHEN c.status = 'closed' THEN c.reported_on + 90 END
+FROM cases_case c
+JOIN LATERAL (SELECT id FROM cases_party pa WHERE pa.case_id = c.id ORDER BY id LIMIT 1) p ON true
+CROSS JOIN LATERAL (
+    SELECT id FROM partners_partnerorganisation po WHERE po.service_id = c.service_id ORDER BY id OFFSET c.id %% 5 LIMIT 1
+) o
+WHERE c.id %% 30 = 0
+"""
+
+PRE_TRAJECTORIES_SQL = """
+INSERT INTO partners_pretrajectory (created_at, updated_at, service_id, case_id, party_id, lead_organisation_id,
+    coordinator_id, started_on, review_on, notes, ended_on, end_reason)
+SELECT now(), now(), c.service_id, c.id, NULL, o.id, c.coordinator_id, c.reported_on + 10, c.reported_on + 70, '',
+    CASE WHEN c.status <> 'standby' THEN c.reported_on + 60 END,
+    CASE WHEN c.status <> 'standby' THEN 'time_is_right' ELSE '' END
+FROM cases_case c
+CROSS JOIN LATERAL (
+    SELECT id FROM partners_partnerorganisation po WHERE po.service_id = c.service_id ORDER BY id OFFSET c.id %% 5 LIMIT 1
+) o
+WHERE c.id %% 50 = 0
+"""
+
 REFERRALS_SQL = """
 INSERT INTO referrals_referral (created_at, updated_at, service_id, case_id, referrer_id, organisation_id,
     own_reference, last_notified_milestone)
@@ -175,6 +228,9 @@ def main():
     scale = os.environ.get("SCALE", "small")
     service_count, largest, total = SCALES[scale]
     started = time.time()
+    if MediationService.objects.filter(name__startswith="Bench Buurtbemiddeling").exists():
+        log(f"already seeded: {Case.objects.count():,} cases; reusing them (remove BENCH_PG_DIR to reseed)")
+        return
     log(f"scale={scale}: {total:,} cases over {service_count} services, the largest {largest:,}")
     with transaction.atomic():
         services = create_services(service_count)
@@ -190,6 +246,10 @@ def main():
             ("conversations", CONVERSATIONS_SQL, None),
             ("conflict types", CONFLICT_TYPES_SQL, None),
             ("referrals", REFERRALS_SQL, None),
+            ("consultations", CONSULTATIONS_SQL, None),
+            ("joint home visits", JOINT_VISITS_SQL, None),
+            ("accompaniments", ACCOMPANIMENTS_SQL, None),
+            ("pre-trajectories", PRE_TRAJECTORIES_SQL, None),
         ]:
             step = time.time()
             cursor.execute(sql, params or {})
