@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device as OTPDevice
 from django_otp.models import ThrottlingMixin
@@ -22,6 +23,27 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def _get_FIELD_display(self, field):
+        """get_<field>_display(), without Django's per-call rebuild of the choices.
+
+        Django builds a dict of every choice on each call, hashing each lazy label, which
+        translates every label of the field: a list page with a status column paid a few
+        hundred translations per render. Here the value -> label map is built once per
+        field; only the label shown is translated.
+        """
+        labels = _CHOICE_LABELS.get(field)
+        if labels is None:
+            labels = _CHOICE_LABELS.setdefault(field, dict(field.flatchoices))
+        value = getattr(self, field.attname)
+        try:
+            label = labels.get(value, value)
+        except TypeError:  # an unhashable value (a JSON field with choices): Django's way
+            return super()._get_FIELD_display(field)
+        return force_str(label, strings_only=True)
+
+
+_CHOICE_LABELS: dict = {}
 
 
 class ServiceScopedQuerySet(models.QuerySet):

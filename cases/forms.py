@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from buurtbemiddeling.forms import ModelChoiceField, ModelMultipleChoiceField
+from buurtbemiddeling.forms import FastSelect, ModelChoiceField, ModelMultipleChoiceField
 from buurtbemiddeling.models import Neighbourhood
 from buurtbemiddeling.validators import (
     normalise_phone,
@@ -311,16 +311,27 @@ class CaseSearchForm(CleanTextMixin, forms.Form):
 class CaseFilterForm(forms.Form):
     """List filters: no personal data, so they may live in the URL (bookmarkable, they stay put)."""
 
-    status = forms.ChoiceField(label=_("Status"), choices=[("", _("Alle"))] + CaseStatus.choices, required=False)
-    conflict_type = ModelChoiceField(label=_("Soort conflict"), queryset=ConflictType.objects.none(), required=False)
-    neighbourhood = ModelChoiceField(label=_("Wijk"), queryset=Neighbourhood.objects.none(), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Alle"))] + CaseStatus.choices, required=False, widget=FastSelect
+    )
+    conflict_type = ModelChoiceField(
+        label=_("Soort conflict"), queryset=ConflictType.objects.none(), required=False, widget=FastSelect
+    )
+    neighbourhood = ModelChoiceField(
+        label=_("Wijk"), queryset=Neighbourhood.objects.none(), required=False, widget=FastSelect
+    )
     channel = forms.ChoiceField(
-        label=_("Binnengekomen via"), choices=[("", _("Alle"))] + Channel.choices, required=False
+        label=_("Binnengekomen via"),
+        choices=[("", _("Alle"))] + Channel.choices,
+        required=False,
+        widget=FastSelect,
     )
     referrer_organisation = ModelChoiceField(
-        label=_("Verwijzer"), queryset=PartnerOrganisation.objects.none(), required=False
+        label=_("Verwijzer"), queryset=PartnerOrganisation.objects.none(), required=False, widget=FastSelect
     )
-    mediator = ModelChoiceField(label=_("Bemiddelaar"), queryset=MediatorProfile.objects.none(), required=False)
+    mediator = ModelChoiceField(
+        label=_("Bemiddelaar"), queryset=MediatorProfile.objects.none(), required=False, widget=FastSelect
+    )
     reported_from = forms.DateField(label=_("Gemeld vanaf"), widget=DateInput(), required=False)
     reported_until = forms.DateField(label=_("Gemeld tot en met"), widget=DateInput(), required=False)
     sort = forms.ChoiceField(
@@ -333,6 +344,7 @@ class CaseFilterForm(forms.Form):
             ("status", _("Status")),
         ],
         required=False,
+        widget=FastSelect,
     )
 
     def __init__(self, *args, service_id, **kwargs):

@@ -24,11 +24,27 @@ def subtract_working_days(day: dt.date, days: int) -> dt.date:
     return day
 
 
+LIST_ROW_FIELDS = (
+    "id",
+    "service_id",
+    "reference",
+    "year",
+    "sequence",
+    "status",
+    "channel",
+    "is_urgent",
+    "reported_on",
+    "neighbourhood__name",
+)
+
+
 def case_list_for_user(user):
     """Cases the user may see, with what a list row shows, in constant queries."""
     return (
         Case.objects.visible_to(user)
-        .select_related("neighbourhood", "referrer_organisation", "coordinator")
+        # Only what a row (cases/_case_table.html) and the list's sort cursors read.
+        .only(*LIST_ROW_FIELDS)
+        .select_related("neighbourhood")
         .prefetch_related(
             Prefetch(
                 "parties",
@@ -56,36 +72,47 @@ QUEUE_LIMIT = 10
 def work_queue_for_user(user, *, today: dt.date | None = None) -> list[dict]:
     """The coordinator's home page: what needs attention today, most urgent first.
 
-    Each entry: a key, a Dutch title, the count and the first few cases.
+    Each entry: a key, the count and the first few cases. In constant queries whatever the
+    data: one aggregate for the six counts, one small id query per rule (each served by an
+    index on service + status or date), one fetch of the rows shown and one of their parties.
     """
     today = today or timezone.localdate()
-    cases = case_list_for_user(user)
     service = user.service
     active_pair = Exists(Assignment.objects.filter(case=OuterRef("pk"), ended_on__isnull=True))
     overdue_before = subtract_working_days(today, service.first_contact_target_days)
     rules = [
+        # (key, which cases, most urgent first)
         (
             "overdue",
-            cases.filter(status=CaseStatus.REGISTERED, reported_on__lt=overdue_before).order_by("reported_on", "id"),
+            Q(status=CaseStatus.REGISTERED, reported_on__lt=overdue_before),
+            ("reported_on", "id"),
         ),
-        ("new", cases.filter(status=CaseStatus.REGISTERED).order_by("-is_urgent", "reported_on", "id")),
+        ("new", Q(status=CaseStatus.REGISTERED), ("-is_urgent", "reported_on", "id")),
         (
             "standby_review",
-            cases.filter(status=CaseStatus.STANDBY, standby_review_on__lte=today).order_by("standby_review_on", "id"),
+            Q(status=CaseStatus.STANDBY, standby_review_on__lte=today),
+            ("standby_review_on", "id"),
         ),
         (
             "follow_up_due",
-            cases.filter(
-                status__in=[CaseStatus.IN_MEDIATION, CaseStatus.FOLLOW_UP], follow_up_due_on__lte=today
-            ).order_by("follow_up_due_on", "id"),
+            Q(status__in=[CaseStatus.IN_MEDIATION, CaseStatus.FOLLOW_UP], follow_up_due_on__lte=today),
+            ("follow_up_due_on", "id"),
         ),
-        (
-            "without_pair",
-            cases.filter(status=CaseStatus.SUITABLE).filter(~active_pair).order_by("suitability_decided_at", "id"),
-        ),
-        ("mine", cases.filter(coordinator=user).open().order_by("-reported_on", "-id")),
+        ("without_pair", Q(status=CaseStatus.SUITABLE) & ~active_pair, ("suitability_decided_at", "id")),
+        ("mine", Q(coordinator=user), ("-reported_on", "-id")),
     ]
-    return [{"key": key, "count": qs.count(), "cases": list(qs[:QUEUE_LIMIT])} for key, qs in rules]
+    # Every rule is about open cases: the counts read only those (service + status index).
+    open_cases = Case.objects.visible_to(user).open()
+    counts = open_cases.aggregate(**{key: Count("pk", filter=condition) for key, condition, _ in rules})
+    shown = {
+        key: list(open_cases.filter(condition).order_by(*ordering).values_list("pk", flat=True)[:QUEUE_LIMIT])
+        for key, condition, ordering in rules
+    }
+    rows = case_list_for_user(user).in_bulk({pk for ids in shown.values() for pk in ids})
+    return [
+        {"key": key, "count": counts[key], "cases": [rows[pk] for pk in shown[key] if pk in rows]}
+        for key, _, _ in rules
+    ]
 
 
 def mediator_cases_for_user(user):

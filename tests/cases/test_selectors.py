@@ -369,12 +369,21 @@ def test_the_work_queue_page_uses_the_same_queries_for_few_and_many_cases(busy_s
 def test_the_work_queue_selector_needs_no_query_per_case(busy_service, coordinator):
     def read_everything():
         with CaptureQueriesContext(connection) as queries:
+            # Everything a queue row shows (cases/_case_table.html).
             shown = [
-                (case.side_a, case.neighbourhood, case.referrer_organisation, case.coordinator)
+                (
+                    case.side_a,
+                    case.neighbourhood,
+                    case.get_absolute_url(),
+                    case.get_status_display(),
+                    case.get_channel_display(),
+                    case.reported_on,
+                    case.is_urgent,
+                )
                 for s in work_queue_for_user(coordinator)
                 for case in s["cases"]
             ]
-        assert all(row[0] and row[1] and row[2] and row[3] for row in shown)
+        assert all(row[0] and row[1] and row[2] and row[3] and row[4] and row[5] for row in shown)
         return [q["sql"] for q in queries.captured_queries]
 
     busy_service(1)

@@ -1,0 +1,65 @@
+"""The hand-made fast paths for hot pages render exactly what Django would."""
+
+import pytest
+from django import forms
+from django.test.html import parse_html
+from django.urls import reverse
+from django.utils import translation
+
+from buurtbemiddeling.forms import FastSelect
+from cases.constants import CaseStatus, Channel
+from cases.forms import CaseFilterForm
+
+
+@pytest.mark.parametrize(
+    ("choices", "value", "attrs"),
+    [
+        ([("", "Alle"), ("a", "A & <b>"), ("b", "B")], "a", {"class": "form-select", "id": "id_f"}),
+        ([("", "Alle"), ("Groep", [("x", "X"), ("y", "Y")])], "y", {"id": "id_f", "aria-invalid": "true"}),
+        ([(1, "één"), (2, "twee")], None, {"required": True, "disabled": False}),
+        ([("\"'", "quotes")], "\"'", {}),
+    ],
+)
+def test_fast_select_renders_the_same_html_as_djangos_select(choices, value, attrs):
+    expected = forms.Select(choices=choices).render("field", value, attrs=attrs)
+    rendered = FastSelect(choices=choices).render("field", value, attrs=attrs)
+
+    assert parse_html(rendered) == parse_html(expected)
+
+
+@pytest.mark.django_db
+def test_choice_labels_follow_the_active_language(case):
+    case.status = CaseStatus.CLOSED
+    with translation.override("nl"):
+        assert case.get_status_display() == "Afgesloten"
+    with translation.override("en"):
+        assert case.get_status_display() == "Closed"
+    assert case.get_channel_display() == dict(Channel.choices)[case.channel]
+
+
+@pytest.mark.django_db
+def test_an_unknown_stored_value_is_shown_as_it_is(case):
+    case.status = "not-a-status"
+
+    assert case.get_status_display() == "not-a-status"
+
+
+def test_the_lean_field_marks_errors_at_the_field_and_keeps_the_input(db, service, coordinator, login):
+    response = login(coordinator).get(reverse("cases:list"), {"reported_from": "31-02-2026", "status": "closed"})
+
+    html = response.text
+    assert response.status_code == 200
+    assert 'aria-invalid="true"' in html
+    assert "is-invalid" in html
+    assert 'id="error_1_id_reported_from"' in html
+    assert 'value="31-02-2026"' in html
+    assert '<option value="closed" selected>' in html
+
+
+def test_every_filter_on_the_case_list_has_its_label_and_bootstrap_widget(db, service, coordinator, login):
+    html = login(coordinator).get(reverse("cases:list")).text
+
+    for name, field in CaseFilterForm.base_fields.items():
+        assert f'<label for="id_{name}" class="form-label">{field.label}</label>' in html
+    assert html.count('class="form-select"') == 7
+    assert html.count('class="form-control"') == 3  # the search term and two dates
