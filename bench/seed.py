@@ -1,6 +1,9 @@
 """Seed realistic benchmark data in bulk on PostgreSQL (set-based SQL, minutes not hours).
 
 SCALE=full: 1,000,000 cases over 100 services, the largest with 100,000; SCALE=small: 1%.
+As in services that have worked for years: the newest 5% of each service's cases are open
+(reported in the last 120 days, spread over the open statuses), the rest closed (80%) or
+found unsuitable (20%).
 Per case, in proportion: 2.3 parties, about 4 timeline events, 1.2 conversations for cases
 that reached mediation, a mediator pair for cases in or past mediation, referrals for a
 third of the largest service's referred cases. Reproducible: no randomness but modular
@@ -74,7 +77,7 @@ WITH plan AS (
     SELECT s.id AS service_id, s.rank, s.cases
     FROM unnest(%(service_ids)s::bigint[], %(case_counts)s::int[]) WITH ORDINALITY AS s(id, cases, rank)
 ), rows AS (
-    SELECT p.service_id, g AS n, p.rank
+    SELECT p.service_id, g AS n, p.rank, g * 20 > p.cases * 19 AS recent
     FROM plan p, generate_series(1, p.cases) AS g
 )
 INSERT INTO cases_case (
@@ -89,7 +92,8 @@ SELECT
     2021 + r.n %% 6, r.n / 6 + 1,
     st.status,
     ch.channel,
-    make_date(2021 + r.n %% 6, 1 + r.n %% 12, 1 + r.n %% 28),
+    CASE WHEN r.recent THEN current_date - r.n %% 120
+        ELSE LEAST(make_date(2021 + r.n %% 6, 1 + r.n %% 12, 1 + r.n %% 28), current_date - 120) END,
     'Overlast tussen buren (benchmark).', '', r.n %% 5 = 0, r.n %% 10 = 0,
     CASE WHEN st.status <> 'registered' THEN now() - (r.n %% 900) * interval '1 day' END,
     CASE WHEN st.status IN ('suitable', 'in_mediation', 'follow_up', 'closed', 'unsuitable') THEN now() - (r.n %% 800) * interval '1 day' END,
@@ -104,7 +108,10 @@ SELECT
     CASE WHEN st.status = 'unsuitable' THEN (SELECT id FROM cases_unsuitabilityreason ur WHERE ur.service_id = r.service_id ORDER BY id OFFSET r.n %% 10 LIMIT 1) END,
     CASE WHEN ch.channel = 'referral' THEN (SELECT id FROM partners_partnerorganisation po WHERE po.service_id = r.service_id ORDER BY id OFFSET r.n %% 11 LIMIT 1) END
 FROM rows r
-CROSS JOIN LATERAL (SELECT (ARRAY['registered','intake','standby','suitable','in_mediation','in_mediation','follow_up','closed','closed','closed','closed','unsuitable'])[1 + r.n %% 12] AS status) st
+CROSS JOIN LATERAL (SELECT CASE
+    WHEN r.recent THEN (ARRAY['registered','intake','intake','standby','suitable','in_mediation','in_mediation','follow_up'])[1 + r.n %% 8]
+    ELSE (ARRAY['closed','closed','closed','closed','unsuitable'])[1 + r.n %% 5]
+END AS status) st
 CROSS JOIN LATERAL (SELECT (ARRAY['self_report','self_report','referral','phone','self_report','referral','desk','phone','self_report','referral'])[1 + r.n %% 10] AS channel) ch
 """
 

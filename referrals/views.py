@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from buurtbemiddeling.roles import PERM_COORDINATE, PERM_REFER, PERM_VIEW_ORGANISATION_REFERRALS
 from cases.constants import Side
 from cases.models import Case
+from cases.selectors import keyset_page
 
 from . import services
 from .constants import ConsentGate
@@ -23,13 +24,43 @@ from .models import Referral
 @require_GET
 @permission_required(PERM_REFER, raise_exception=True)
 def referral_list(request):
-    referrals = Referral.objects.visible_to(request.user).select_related("case__outcome", "referrer")
-    rows = [(referral, milestones_for(referral)) for referral in referrals]
+    referrals = (
+        Referral.objects.visible_to(request.user)
+        .select_related("case__outcome", "referrer")
+        # What the milestones and a row read; nothing else of the case leaves the database.
+        .only(*LIST_FIELDS)
+    )
+    page = keyset_page(
+        referrals,
+        ordering=("-created_at", "-id"),
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        size=PAGE_SIZE,
+    )
     return render(
         request,
         "referrals/list.html",
-        {"rows": rows, "organisation_wide": request.user.has_perm(PERM_VIEW_ORGANISATION_REFERRALS)},
+        {
+            "page": page,
+            "rows": [(referral, milestones_for(referral)) for referral in page.object_list],
+            "organisation_wide": request.user.has_perm(PERM_VIEW_ORGANISATION_REFERRALS),
+        },
     )
+
+
+PAGE_SIZE = 50
+LIST_FIELDS = (
+    "id",
+    "created_at",
+    "own_reference",
+    "withdrawn_at",
+    "case__status",
+    "case__is_suitable",
+    "case__outcome__counts_as_resolved",
+    "referrer__username",
+    "referrer__first_name",
+    "referrer__last_name",
+)
 
 
 def _referral_forms(data, *, service, neighbour_consented: bool):

@@ -5,6 +5,8 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -320,3 +322,40 @@ def test_a_referrer_sees_own_referrals_and_with_permission_the_organisations(log
     others = Referral.objects.exclude(organisation=partner)
     for referral in others:
         assert login(referrer).get(reverse("referrals:done", args=[referral.pk])).status_code == 404
+
+
+def test_the_referrer_list_pages_through_many_referrals_in_constant_queries(login, referrer, make_case, service):
+    resolved = Outcome.objects.filter(service=service, counts_as_resolved=True).first()
+
+    def refer(count, start):
+        for number in range(start, start + count):
+            case = make_case(channel=Channel.REFERRAL, referrer_organisation=referrer.partner_organisation)
+            if number % 2:
+                Case.objects.filter(pk=case.pk).update(
+                    status=CaseStatus.CLOSED, is_suitable=True, outcome=resolved, closed_at=timezone.now()
+                )
+            Referral.objects.create(
+                service=service,
+                case=case,
+                referrer=referrer,
+                organisation=referrer.partner_organisation,
+                own_reference=f"KEN-{number:03d}",
+            )
+
+    client = login(referrer)
+    refer(3, 0)
+    client.get(reverse("referrals:list"))  # sessions and permissions settle
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("referrals:list"))
+    refer(52, 3)
+    with CaptureQueriesContext(connection) as large:
+        first = client.get(reverse("referrals:list")).text
+    assert len(large) == len(small)
+
+    assert "55 verwijzingen" in first
+    assert "KEN-054" in first and "KEN-005" in first and "KEN-004" not in first  # newest 50 first
+    assert "Afgesloten: opgelost" in first
+    next_link = first.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+    second = client.get(reverse("referrals:list") + next_link).text
+    assert all(f"KEN-{n:03d}" in second for n in range(5)) and "KEN-005" not in second
+    assert 'rel="prev"' in second and 'rel="next"' not in second
