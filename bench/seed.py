@@ -92,22 +92,25 @@ SELECT
     2021 + r.n %% 6, r.n / 6 + 1,
     st.status,
     ch.channel,
-    CASE WHEN r.recent THEN current_date - r.n %% 120
-        ELSE LEAST(make_date(2021 + r.n %% 6, 1 + r.n %% 12, 1 + r.n %% 28), current_date - 120) END,
+    d.reported_on,
     'Overlast tussen buren (benchmark).', '', r.n %% 5 = 0, r.n %% 10 = 0,
-    CASE WHEN st.status <> 'registered' THEN now() - (r.n %% 900) * interval '1 day' END,
-    CASE WHEN st.status IN ('suitable', 'in_mediation', 'follow_up', 'closed', 'unsuitable') THEN now() - (r.n %% 800) * interval '1 day' END,
+    CASE WHEN st.status <> 'registered' THEN LEAST(now(), d.reported_on + (1 + r.n %% 10) * interval '1 day') END,
+    CASE WHEN st.status IN ('suitable', 'in_mediation', 'follow_up', 'closed', 'unsuitable')
+        THEN LEAST(now(), d.reported_on + (5 + r.n %% 20) * interval '1 day') END,
     CASE WHEN st.status IN ('suitable', 'in_mediation', 'follow_up', 'closed') THEN true WHEN st.status = 'unsuitable' THEN false END,
     '',
     CASE WHEN st.status = 'standby' THEN current_date + (r.n %% 60 - 20) END,
     CASE WHEN st.status IN ('in_mediation', 'follow_up') AND r.n %% 3 = 0 THEN current_date + (r.n %% 40 - 20) END,
-    CASE WHEN st.status IN ('closed', 'unsuitable') THEN now() - (r.n %% 700) * interval '1 day' END,
+    CASE WHEN st.status = 'closed' THEN d.reported_on + (30 + r.n %% 120) * interval '1 day'
+        WHEN st.status = 'unsuitable' THEN d.reported_on + (5 + r.n %% 20) * interval '1 day' END,
     (SELECT id FROM buurtbemiddeling_neighbourhood nb WHERE nb.service_id = r.service_id ORDER BY id OFFSET r.n %% 12 LIMIT 1),
     (SELECT id FROM buurtbemiddeling_user u WHERE u.service_id = r.service_id AND u.username LIKE 'coordinator%%' LIMIT 1),
     CASE WHEN st.status = 'closed' THEN (SELECT id FROM cases_outcome o WHERE o.service_id = r.service_id ORDER BY id OFFSET r.n %% 11 LIMIT 1) END,
     CASE WHEN st.status = 'unsuitable' THEN (SELECT id FROM cases_unsuitabilityreason ur WHERE ur.service_id = r.service_id ORDER BY id OFFSET r.n %% 10 LIMIT 1) END,
     CASE WHEN ch.channel = 'referral' THEN (SELECT id FROM partners_partnerorganisation po WHERE po.service_id = r.service_id ORDER BY id OFFSET r.n %% 11 LIMIT 1) END
 FROM rows r
+CROSS JOIN LATERAL (SELECT CASE WHEN r.recent THEN current_date - r.n %% 120
+    ELSE LEAST(make_date(2021 + r.n %% 6, 1 + r.n %% 12, 1 + r.n %% 28), current_date - 160) END AS reported_on) d
 CROSS JOIN LATERAL (SELECT CASE
     WHEN r.recent THEN (ARRAY['registered','intake','intake','standby','suitable','in_mediation','in_mediation','follow_up'])[1 + r.n %% 8]
     ELSE (ARRAY['closed','closed','closed','closed','unsuitable'])[1 + r.n %% 5]
@@ -131,7 +134,7 @@ WHERE side.k < 2 OR c.id %% 3 = 0
 
 EVENTS_SQL = """
 INSERT INTO cases_caseevent (case_id, kind, actor_id, created_at, from_status, to_status, reason)
-SELECT c.id, e.kind, c.coordinator_id, c.created_at - e.k * interval '3 days', e.from_s, e.to_s, ''
+SELECT c.id, e.kind, c.coordinator_id, c.reported_on + (3 - e.k) * interval '4 days', e.from_s, e.to_s, ''
 FROM cases_case c
 CROSS JOIN LATERAL (VALUES
     (3, 'created', '', 'registered'),

@@ -491,7 +491,7 @@ def figures_for(scope: Scope, *, today: dt.date | None = None) -> Figures:
     suitability.add("reopened", _("Heropend"), _reopened(scope))
     _reference_counts(
         UnsuitabilityReason.objects.filter(service_id=scope.service.pk),
-        Q(case__is_suitable=False) & scope.decided("case__") & scope.in_municipality("case__"),
+        _cases_per(scope.cases().filter(scope.decided(), is_suitable=False), "unsuitability_reason_id"),
         sections["unsuitability_reason"],
     )
 
@@ -508,7 +508,7 @@ def figures_for(scope: Scope, *, today: dt.date | None = None) -> Figures:
         sections["outcome_category"].add(value, label, counts[f"category_{value}"])
     _reference_counts(
         Outcome.objects.filter(service_id=scope.service.pk),
-        scope.closed("case__") & scope.in_municipality("case__"),
+        _cases_per(scope.cases().filter(scope.closed()), "outcome_id"),
         sections["outcome"],
     )
 
@@ -581,20 +581,28 @@ def _referrers(scope: Scope, section: Section) -> None:
         section.add(value, label, counts.get(value, 0))
 
 
-def _reference_counts(items, condition: Q, section: Section, *, relation: str = "case") -> None:
-    """Count cases per item of a per-service reference list; inactive items only when used."""
-    for item in items.annotate(n=Count(relation, filter=condition)).order_by("position", "name"):
-        if item.is_active or item.n:
-            section.add(item.pk, item.name, item.n)
+def _cases_per(cases, key: str) -> dict:
+    """``{key: number of cases}`` for these cases, grouped in the database.
+
+    The cases are narrowed first (service and period, by index) and then grouped: counting
+    from the reference list's side would join every case the service ever had.
+    """
+    return _count_rows(cases.order_by().values(key).annotate(n=Count("pk")), key)
+
+
+def _reference_counts(items, counts: dict, section: Section) -> None:
+    """Counts per item of a per-service reference list, in its order; inactive items only when used."""
+    for item in items.order_by("position", "name"):
+        if item.is_active or counts.get(item.pk):
+            section.add(item.pk, item.name, counts.get(item.pk, 0))
 
 
 def _conflict_types(scope: Scope, section: Section, *, without: int) -> None:
-    _reference_counts(
-        ConflictType.objects.filter(service_id=scope.service.pk),
-        scope.received("cases__") & scope.in_municipality("cases__"),
-        section,
-        relation="cases",
+    links = Case.conflict_types.through.objects.filter(
+        Q(case__service_id=scope.service.pk) & scope.received("case__") & scope.in_municipality("case__")
     )
+    counts = _count_rows(links.order_by().values("conflicttype_id").annotate(n=Count("case_id")), "conflicttype_id")
+    _reference_counts(ConflictType.objects.filter(service_id=scope.service.pk), counts, section)
     section.add(NO_VALUE, _("Niet vastgelegd"), without)
     section.note = str(_("Een zaak kan meer soorten conflict hebben en telt dan bij elke soort."))
 
@@ -603,10 +611,10 @@ def _neighbourhoods(scope: Scope, section: Section, *, without: int) -> None:
     neighbourhoods = Neighbourhood.objects.filter(service_id=scope.service.pk)
     if scope.municipality is not None:
         neighbourhoods = neighbourhoods.filter(municipality_id=scope.municipality.pk)
-    rows = neighbourhoods.annotate(n=Count("cases", filter=scope.received("cases__"))).order_by("name")
-    for neighbourhood in rows:
-        if neighbourhood.is_active or neighbourhood.n:
-            section.add(neighbourhood.pk, neighbourhood.name, neighbourhood.n)
+    counts = _cases_per(scope.cases().filter(scope.received(), neighbourhood__isnull=False), "neighbourhood_id")
+    for neighbourhood in neighbourhoods.order_by("name"):
+        if neighbourhood.is_active or counts.get(neighbourhood.pk):
+            section.add(neighbourhood.pk, neighbourhood.name, counts.get(neighbourhood.pk, 0))
     if scope.municipality is None:
         section.add(NO_VALUE, _("Geen wijk vastgelegd"), without)
 

@@ -18,6 +18,7 @@ from buurtbemiddeling.roles import PERM_COORDINATE, PERM_MEDIATE
 from buurtbemiddeling.validators import validate_no_control_characters
 
 from .constants import (
+    ENDED_STATUSES,
     OPEN_STATUSES,
     CaseStatus,
     Channel,
@@ -231,6 +232,13 @@ class Case(TimeStampedModel):
             models.Index(fields=["service", "follow_up_due_on"], name="case_service_followup_idx"),
             models.Index(fields=["service", "standby_review_on"], name="case_service_standby_idx"),
             models.Index(fields=["service", "closed_at"], name="case_service_closed_idx"),
+            # The figures' decided and first-contact periods.
+            models.Index(fields=["service", "suitability_decided_at"], name="case_service_suitability_idx"),
+            models.Index(fields=["service", "first_contact_at"], name="case_service_contact_idx"),
+            # The work queue reads only open cases: a few percent of a service's rows.
+            models.Index(
+                fields=["service", "status"], condition=Q(status__in=OPEN_STATUSES), name="case_service_open_idx"
+            ),
         ]
 
     def __str__(self):
@@ -342,7 +350,15 @@ class CaseEvent(models.Model):
         verbose_name = _("gebeurtenis")
         verbose_name_plural = _("gebeurtenissen")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["case", "created_at"], name="caseevent_case_time_idx")]
+        indexes = [
+            models.Index(fields=["case", "created_at"], name="caseevent_case_time_idx"),
+            # The figures' "reopened" count: rare events among millions.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(kind=EventKind.STATUS_CHANGED, from_status__in=ENDED_STATUSES, to_status=CaseStatus.INTAKE),
+                name="caseevent_reopened_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
@@ -420,7 +436,10 @@ class Assignment(TimeStampedModel):
                 name="assignment_one_active_per_mediator",
             ),
         ]
-        indexes = [models.Index(fields=["mediator", "ended_on"], name="assignment_mediator_idx")]
+        indexes = [
+            models.Index(fields=["mediator", "ended_on"], name="assignment_mediator_idx"),
+            models.Index(fields=["started_on"], name="assignment_started_idx"),  # the figures' period
+        ]
 
     def __str__(self):
         return f"{self.mediator} - {self.case}"
@@ -482,7 +501,10 @@ class Conversation(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=ConversationKind.values), name="conversation_kind_valid"),
         ]
-        indexes = [models.Index(fields=["case", "held_on"], name="conversation_case_date_idx")]
+        indexes = [
+            models.Index(fields=["case", "held_on"], name="conversation_case_date_idx"),
+            models.Index(fields=["held_on"], name="conversation_held_idx"),  # the figures' period
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.held_on}"

@@ -279,7 +279,13 @@ def _after(ordering, values, *, reverse: bool) -> Q:
         for earlier_spec, earlier_value in zip(ordering[:index], values[:index], strict=True):
             step &= Q(**{earlier_spec.lstrip("-"): earlier_value})
         condition |= step
-    return condition
+    # The same bound again, on the first sort field alone and not strict: redundant for the
+    # result, but a plain range the database can start its index scan at. Without it,
+    # PostgreSQL reads the OR above as a filter and walks the index from the top: a page
+    # deep in a 100,000-case list then read 90,000 rows to return 50.
+    first, value = ordering[0].lstrip("-"), values[0]
+    bound = "lte" if ordering[0].startswith("-") != reverse else "gte"
+    return Q(**{f"{first}__{bound}": value}) & condition
 
 
 def keyset_page(queryset, *, ordering, after: str | None = None, before: str | None = None, size: int = 50):

@@ -204,7 +204,10 @@ class Consultation(TimeStampedModel):
         verbose_name = _("consultatie")
         verbose_name_plural = _("consultaties")
         ordering = ["-held_on", "-id"]
-        indexes = [models.Index(fields=["organisation", "-held_on"], name="consultation_org_date_idx")]
+        indexes = [
+            models.Index(fields=["organisation", "-held_on"], name="consultation_org_date_idx"),
+            models.Index(fields=["service", "held_on"], name="consultation_service_date_idx"),  # figures
+        ]
 
     def __str__(self):
         return f"{self.organisation} {self.held_on}"
@@ -365,6 +368,7 @@ class PreTrajectory(TimeStampedModel):
                 name="pretrajectory_ended_has_reason",
             ),
         ]
+        indexes = [models.Index(fields=["service", "started_on"], name="pretrajectory_service_date_idx")]  # figures
 
     def __str__(self):
         return f"{self.case} / {self.lead_organisation}"
@@ -466,7 +470,10 @@ class Accompaniment(TimeStampedModel):
                 name="accompaniment_end_after_start",
             ),
         ]
-        indexes = [models.Index(fields=["organisation", "ended_on"], name="accompaniment_org_idx")]
+        indexes = [
+            models.Index(fields=["organisation", "ended_on"], name="accompaniment_org_idx"),
+            models.Index(fields=["service", "started_on"], name="accompaniment_service_date_idx"),  # figures
+        ]
 
     def __str__(self):
         # Not the care worker's name: this string ends up in the change log.
@@ -549,7 +556,10 @@ class JointVisit(TimeStampedModel):
                 condition=Q(party__isnull=True) | Q(case__isnull=False), name="jointvisit_party_needs_case"
             ),
         ]
-        indexes = [models.Index(fields=["organisation", "-visited_on"], name="jointvisit_org_date_idx")]
+        indexes = [
+            models.Index(fields=["organisation", "-visited_on"], name="jointvisit_org_date_idx"),
+            models.Index(fields=["service", "visited_on"], name="jointvisit_service_date_idx"),  # figures
+        ]
 
     def __str__(self):
         return f"{self.organisation} {self.visited_on}"
