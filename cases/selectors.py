@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Window
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -73,8 +73,9 @@ def work_queue_for_user(user, *, today: dt.date | None = None) -> list[dict]:
     """The coordinator's home page: what needs attention today, most urgent first.
 
     Each entry: a key, the count and the first few cases. In constant queries whatever the
-    data: one aggregate for the six counts, one small id query per rule (each served by an
-    index on service + status or date), one fetch of the rows shown and one of their parties.
+    data: per rule one query for both its count (a window count) and the ids of its first
+    rows, each served by an index on the open cases; then one fetch of the rows shown and
+    one of their parties.
     """
     today = today or timezone.localdate()
     service = user.service
@@ -99,15 +100,19 @@ def work_queue_for_user(user, *, today: dt.date | None = None) -> list[dict]:
             ("follow_up_due_on", "id"),
         ),
         ("without_pair", Q(status=CaseStatus.SUITABLE) & ~active_pair, ("suitability_decided_at", "id")),
-        ("mine", Q(coordinator=user), ("-reported_on", "-id")),
+        ("mine", Q(coordinator=user, status__in=OPEN_STATUSES), ("-reported_on", "-id")),
     ]
-    # Every rule is about open cases: the counts read only those (service + status index).
-    open_cases = Case.objects.visible_to(user).open()
-    counts = open_cases.aggregate(**{key: Count("pk", filter=condition) for key, condition, _ in rules})
-    shown = {
-        key: list(open_cases.filter(condition).order_by(*ordering).values_list("pk", flat=True)[:QUEUE_LIMIT])
-        for key, condition, ordering in rules
-    }
+    cases = Case.objects.visible_to(user)
+    counts, shown = {}, {}
+    for key, condition, ordering in rules:
+        first = list(
+            cases.filter(condition)
+            .annotate(total=Window(Count("pk")))
+            .order_by(*ordering)
+            .values_list("pk", "total")[:QUEUE_LIMIT]
+        )
+        counts[key] = first[0][1] if first else 0
+        shown[key] = [pk for pk, _total in first]
     rows = case_list_for_user(user).in_bulk({pk for ids in shown.values() for pk in ids})
     return [
         {"key": key, "count": counts[key], "cases": [rows[pk] for pk in shown[key] if pk in rows]}

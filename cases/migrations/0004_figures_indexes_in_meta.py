@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    """The figures' indexes, now declared in Meta.indexes; two new partial indexes.
+    """The figures' indexes, now declared in Meta.indexes; a partial index for reopen events.
 
     Migration 0003 created four indexes with raw SQL (CREATE INDEX IF NOT EXISTS). They are
     the same indexes, with the same names, as those declared now in the models, so only
@@ -40,16 +40,6 @@ class Migration(migrations.Migration):
                 ),
             ],
             database_operations=[],
-        ),
-        migrations.AddIndex(
-            model_name="case",
-            index=models.Index(
-                condition=models.Q(
-                    ("status__in", ["registered", "intake", "standby", "suitable", "in_mediation", "follow_up"])
-                ),
-                fields=["service", "status"],
-                name="case_service_open_idx",
-            ),
         ),
         migrations.AddIndex(
             model_name="caseevent",
