@@ -696,12 +696,20 @@ def _months(scope: Scope) -> list[MonthPoint]:
 
 
 def _mediators(scope: Scope, section: Section, load: Section) -> None:
-    started = scope.days("assignments__started_on") & scope.in_municipality("assignments__case__")
+    # Assignments started in the period, by the service's mediators (a mediator works only
+    # for their own service), read through the (mediator, started_on) index.
+    started = (
+        Assignment.objects.filter(scope.days("started_on"), scope.in_municipality("case__"))
+        .filter(mediator__service_id=scope.service.pk)
+        .order_by()
+    )
+
+    in_period = scope.days("assignments__started_on") & scope.in_municipality("assignments__case__")
     per_mediator = (
         MediatorProfile.objects.filter(service_id=scope.service.pk)
         .annotate(
-            new_cases=Count("assignments__case", distinct=True, filter=started),
-            new_assignments=Count("assignments", filter=started),
+            new_cases=Count("assignments__case", distinct=True, filter=in_period),
+            new_assignments=Count("assignments", filter=in_period),
         )
         .filter(Q(is_active=True) | Q(new_cases__gt=0))
         .order_by()
@@ -715,12 +723,7 @@ def _mediators(scope: Scope, section: Section, load: Section) -> None:
             for key, _label in MEDIATOR_LOAD_BUCKETS
         },
     )
-    cases = (
-        Assignment.objects.filter(scope.in_municipality("case__"), case__service_id=scope.service.pk)
-        .filter(scope.days("started_on"))
-        .order_by()
-        .aggregate(n=Count("case_id", distinct=True))["n"]
-    )
+    cases = started.aggregate(n=Count("case_id", distinct=True))["n"]
     section.add("active", _("Actieve bemiddelaars"), result["active"])
     section.add("assignments", _("Nieuwe toewijzingen"), result["assignments"])
     section.add("cases", _("Zaken met een nieuwe toewijzing"), cases)

@@ -447,6 +447,7 @@ class Assignment(TimeStampedModel):
         indexes = [
             models.Index(fields=["mediator", "ended_on"], name="assignment_mediator_idx"),
             models.Index(fields=["started_on"], name="assignment_started_idx"),  # the figures' period
+            models.Index(fields=["mediator", "started_on"], name="assignment_mediator_start_idx"),  # figures
         ]
 
     def __str__(self):
