@@ -157,8 +157,9 @@ WHERE c.status IN ('in_mediation', 'follow_up', 'closed')
 """
 
 CONVERSATIONS_SQL = """
-INSERT INTO cases_conversation (created_at, updated_at, case_id, kind, held_on, duration_minutes, care_worker, report, author_id)
-SELECT now(), now(), c.id, k.kind, c.reported_on + k.d, 60, '', 'Verslag (benchmark).', c.coordinator_id
+INSERT INTO cases_conversation (created_at, updated_at, case_id, service_id, kind, held_on, duration_minutes, care_worker,
+    report, author_id)
+SELECT now(), now(), c.id, c.service_id, k.kind, c.reported_on + k.d, 60, '', 'Verslag (benchmark).', c.coordinator_id
 FROM cases_case c
 CROSS JOIN LATERAL (VALUES ('intake_a', 20), ('joint', 40)) AS k(kind, d)
 WHERE c.status IN ('in_mediation', 'follow_up', 'closed') AND (k.kind = 'intake_a' OR c.id %% 5 = 0)

@@ -734,7 +734,7 @@ def _mediators(scope: Scope, section: Section, load: Section) -> None:
 
 def _conversations(scope: Scope, section: Section) -> None:
     counts = (
-        Conversation.objects.filter(scope.in_municipality("case__"), case__service_id=scope.service.pk)
+        Conversation.objects.filter(scope.in_municipality("case__"), service_id=scope.service.pk)
         .filter(scope.days("held_on"))
         .order_by()
         .aggregate(total=Count("pk"), **{value: Count("pk", filter=Q(kind=value)) for value in ConversationKind.values})

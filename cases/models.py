@@ -481,6 +481,15 @@ class Conversation(TimeStampedModel):
     """A contact or conversation in a case, with a short confidential report."""
 
     case = models.ForeignKey(Case, verbose_name=_("zaak"), on_delete=models.CASCADE, related_name="conversations")
+    # The case's service, copied: the figures count a service's conversations in a period
+    # without joining every case the service ever had (see docs/performance.md).
+    service = models.ForeignKey(
+        MediationService,
+        verbose_name=_("bemiddelingsorganisatie"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
     kind = models.CharField(_("soort"), max_length=20, choices=ConversationKind.choices)
     held_on = models.DateField(_("datum"))
     duration_minutes = models.PositiveSmallIntegerField(_("duur (minuten)"), null=True, blank=True)
@@ -512,11 +521,16 @@ class Conversation(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["case", "held_on"], name="conversation_case_date_idx"),
-            models.Index(fields=["held_on"], name="conversation_held_idx"),  # the figures' period
+            models.Index(fields=["held_on"], name="conversation_held_idx"),
+            models.Index(fields=["service", "held_on"], name="conversation_service_date_idx"),  # figures
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.held_on}"
+
+    def save(self, *args, **kwargs):
+        self.service_id = self.case.service_id  # always the case's own service
+        super().save(*args, **kwargs)
 
 
 class Agreement(TimeStampedModel):

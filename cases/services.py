@@ -286,6 +286,7 @@ def conversation_log(
 ) -> Conversation:
     conversation = Conversation(
         case=case,
+        service_id=case.service_id,
         kind=kind,
         held_on=held_on,
         report=report,
