@@ -694,9 +694,13 @@ def test_a_conversation_links_only_mediators_and_parties_of_this_case(
     assert list(conversation.parties.all()) == [own_party]
 
 
-def test_a_conversation_always_carries_its_cases_service(case, other_service):
-    logged = conversation_log(case=case, actor=None, kind=ConversationKind.PHONE_CALL, held_on=dt.date(2026, 3, 2))
-    direct = Conversation(case=case, service=other_service, kind=ConversationKind.LETTER, held_on=dt.date(2026, 3, 3))
+def test_a_conversation_always_carries_its_cases_service(case, coordinator, other_service):
+    logged = conversation_log(
+        case=case, actor=coordinator, kind=ConversationKind.PHONE_CALL, held_on=dt.date(2026, 3, 2)
+    )
+    direct = Conversation(
+        case=case, service=other_service, kind=ConversationKind.LETTER, held_on=dt.date(2026, 3, 3), author=coordinator
+    )
     direct.save()
 
     assert logged.service_id == case.service_id
