@@ -540,36 +540,47 @@ def figures_for(scope: Scope, *, today: dt.date | None = None) -> Figures:
 
 
 def _case_counts(scope: Scope, *, today: dt.date) -> dict:
-    """Everything countable on the case row itself, in one query."""
-    received, decided, closed = scope.received(), scope.decided(), scope.closed()
-    open_now = Q(status__in=OPEN_STATUSES)
+    """Everything countable on the case row itself: one aggregate per date that puts a case
+    in a figure (received, decided, closed, open now).
+
+    Each aggregate reads only its own rows through its own index on (service, date); one
+    aggregate over the union of the four made PostgreSQL scan all of a service's cases.
+    """
     has_conflict_type = Exists(Case.conflict_types.through.objects.filter(case_id=OuterRef("pk")))
     has_mediator = Exists(Assignment.objects.filter(case_id=OuterRef("pk")))
     resolved = Q(outcome__counts_as_resolved=True)
     suitable = Q(is_suitable=True)
-    aggregates = {
-        "received": Count("pk", filter=received),
-        "without_conflict_type": Count("pk", filter=received & ~has_conflict_type),
-        "without_neighbourhood": Count("pk", filter=received & Q(neighbourhood__isnull=True)),
-        "suitable": Count("pk", filter=decided & suitable),
-        "with_mediators": Count("pk", filter=decided & suitable & has_mediator),
-        "unsuitable": Count("pk", filter=decided & Q(is_suitable=False)),
-        "closed": Count("pk", filter=closed),
-        "resolved": Count("pk", filter=closed & resolved),
-        "suitable_closed": Count("pk", filter=closed & suitable),
-        "suitable_resolved": Count("pk", filter=closed & suitable & resolved),
-        "open": Count("pk", filter=open_now),
+    received = {
+        "received": Count("pk"),
+        "without_conflict_type": Count("pk", filter=~has_conflict_type),
+        "without_neighbourhood": Count("pk", filter=Q(neighbourhood__isnull=True)),
+        **{f"channel_{value}": Count("pk", filter=Q(channel=value)) for value in Channel.values},
+    }
+    decided = {
+        "suitable": Count("pk", filter=suitable),
+        "with_mediators": Count("pk", filter=suitable & has_mediator),
+        "unsuitable": Count("pk", filter=Q(is_suitable=False)),
+    }
+    closed = {
+        "closed": Count("pk"),
+        "resolved": Count("pk", filter=resolved),
+        "suitable_closed": Count("pk", filter=suitable),
+        "suitable_resolved": Count("pk", filter=suitable & resolved),
+        **{f"category_{value}": Count("pk", filter=Q(outcome__category=value)) for value in OutcomeCategory.values},
+    }
+    open_now = {
+        "open": Count("pk"),
         "standby_due": Count("pk", filter=Q(status=CaseStatus.STANDBY, standby_review_on__lte=today)),
         "follow_up_due": Count("pk", filter=Q(status__in=FOLLOW_UP_STATUSES, follow_up_due_on__lte=today)),
+        **{f"open_{value}": Count("pk", filter=Q(status=value)) for value in OPEN_STATUSES},
     }
-    for value in Channel.values:
-        aggregates[f"channel_{value}"] = Count("pk", filter=received & Q(channel=value))
-    for value in OutcomeCategory.values:
-        aggregates[f"category_{value}"] = Count("pk", filter=closed & Q(outcome__category=value))
-    for value in OPEN_STATUSES:
-        aggregates[f"open_{value}"] = Count("pk", filter=Q(status=value))
-    # Only rows some figure counts, so the indexes narrow the scan.
-    return scope.cases().filter(received | decided | closed | open_now).order_by().aggregate(**aggregates)
+    cases = scope.cases().order_by()
+    return {
+        **cases.filter(scope.received()).aggregate(**received),
+        **cases.filter(scope.decided()).aggregate(**decided),
+        **cases.filter(scope.closed()).aggregate(**closed),
+        **cases.filter(status__in=OPEN_STATUSES).aggregate(**open_now),
+    }
 
 
 def _referrers(scope: Scope, section: Section) -> None:
