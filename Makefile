@@ -3,9 +3,10 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 PORT ?= 8000
 
-.PHONY: run test lint format check messages compilemessages serve bench screenshots clean help
+.PHONY: run test lint format check messages compilemessages node-tools serve bench screenshots clean help
 
 help:
 	@echo "make run    - set up and start the app on http://127.0.0.1:$(PORT) (SQLite, demo data)"
@@ -24,12 +25,24 @@ $(STAMP): requirements.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt
 	@touch $(STAMP)
 
+# The Nu HTML Checker (npm package vnu-jar, pinned in package-lock.json) that the browser tests
+# validate every page with. --ignore-scripts: its install script would download a Java runtime
+# from GitHub when there is no system Java; the tests run the machine's own `java`.
+# Without npm, the browser tests run without HTML validation (REQUIRE_BROWSER=1 makes that fail).
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --prefer-offline --no-audit --no-fund --loglevel=error
+	@touch $(NODE_STAMP)
+
+node-tools:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory --question $(NODE_STAMP) || $(MAKE) --no-print-directory $(NODE_STAMP); \
+	else echo "npm not found: browser tests will not validate HTML (apt-get install npm default-jre-headless)"; fi
+
 compilemessages: $(STAMP)
 	@$(VENV)/bin/pybabel compile --domain django --directory locale --statistics 2>&1 | grep -v "^compiling catalog" || true
 
 # Extract new strings (needs GNU gettext's xgettext; only for developers adding text).
 messages: $(STAMP)
-	DEBUG=true $(PY) manage.py makemessages --locale nl --locale en --no-obsolete --ignore ".venv/*" --ignore "staticfiles/*"
+	DEBUG=true $(PY) manage.py makemessages --locale nl --locale en --no-obsolete --ignore ".venv/*" --ignore "staticfiles/*" --ignore "node_modules/*"
 
 run: $(STAMP) compilemessages
 	DEBUG=true $(PY) manage.py migrate --verbosity 0
@@ -38,7 +51,7 @@ run: $(STAMP) compilemessages
 	@echo "Serving on http://127.0.0.1:$(PORT)/ - stop with Ctrl+C"
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(STAMP) compilemessages
+test: $(STAMP) compilemessages node-tools
 	DEBUG=true $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -60,7 +73,7 @@ serve: $(STAMP) compilemessages
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py buurtbemiddeling.wsgi
 
 # Pictures of the main pages for the README, taken in Chromium (needs: apt-get install chromium).
-screenshots: $(STAMP) compilemessages
+screenshots: $(STAMP) compilemessages node-tools
 	DEBUG=true SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -q tests/browser/test_screenshots.py
 
 # Benchmark on PostgreSQL with gunicorn and wrk (not part of `make test`). SCALE=small|full.
@@ -68,5 +81,5 @@ bench: $(STAMP) compilemessages
 	SCALE=$(or $(SCALE),small) bench/run.sh
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,14 +1,30 @@
 """Real-browser harness: Debian's Chromium driven by Playwright against a live server.
 
-Every page a journey visits is checked with axe-core (WCAG 2.1 A/AA: no serious or critical
-violations); every journey fails if the browser contacted any host but 127.0.0.1/localhost
-or reported a Content-Security-Policy violation. Without Chromium the tests are skipped,
-unless REQUIRE_BROWSER=1 (CI sets it), which makes a missing browser a failure.
+Every page a journey checks (`Visit.check_page`) passes two checks: axe-core (WCAG 2.1 A/AA:
+no serious or critical violations) and the Nu HTML Checker (vnu.jar: no HTML errors in the
+HTML exactly as the server sent it; warnings do not fail). Every journey fails if the browser
+contacted any host but 127.0.0.1/localhost or reported a Content-Security-Policy violation.
+
+The checker is the npm package vnu-jar, pinned in package-lock.json; `make test` installs it
+into node_modules/ with `npm ci` when npm is there. It runs once per test session as a local
+HTTP service on 127.0.0.1 under the machine's Java (11 or newer), and each page is posted to it.
+
+Without Chromium the tests are skipped; without Java or node_modules/vnu-jar they run without
+the HTML check (with a warning). REQUIRE_BROWSER=1 (CI sets it) makes either a failure.
 """
 
+import json
 import os
 import shutil
-from urllib.parse import urlparse
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import warnings
+from pathlib import Path
+from urllib.parse import urldefrag, urlparse
 
 import pytest
 
@@ -24,12 +40,35 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+REQUIRED = os.environ.get("REQUIRE_BROWSER") == "1"
+
+VNU_JAR = Path(__file__).resolve().parents[2] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+JAVA = shutil.which("java")
+# C1-only JIT and the serial collector start the checker in a few seconds and check pages
+# faster than the defaults do for a short run; its schema compiler recurses deeply, which
+# the C1-compiled frames overflow at the default 1 MB stack (it needs 2 MB; 8 MB is headroom).
+VNU_JAVA_OPTIONS = ["-Xss8m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
+VNU_START_TIMEOUT = 120  # seconds; a loaded CI machine can be slow to start a JVM
+# Checker messages that are not defects in our HTML: (substring of the message, why).
+# Keep this empty unless the checker is provably wrong; fix the template instead.
+VNU_IGNORED: list[tuple[str, str]] = []
+
+
+def html_checker_missing() -> str | None:
+    """Why the HTML checker cannot run here, or None when it can."""
+    if not JAVA:
+        return "no java on PATH (apt-get install default-jre-headless)"
+    if not VNU_JAR.exists():
+        return f"no {VNU_JAR.relative_to(VNU_JAR.parents[4])} (make test runs npm ci; needs npm)"
+    return None
 
 
 def pytest_collection_modifyitems(config, items):
     if os.path.exists(CHROMIUM):
+        if REQUIRED and (missing := html_checker_missing()):
+            raise pytest.UsageError(f"REQUIRE_BROWSER=1 but the Nu HTML Checker cannot run: {missing}")
         return
-    if os.environ.get("REQUIRE_BROWSER") == "1":
+    if REQUIRED:
         raise pytest.UsageError(f"REQUIRE_BROWSER=1 but no Chromium at {CHROMIUM}")
     skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     for item in items:
@@ -50,17 +89,122 @@ def browser():
         browser.close()
 
 
+class HtmlChecker:
+    """The Nu HTML Checker as a local HTTP service: one JVM for the whole test session.
+
+    The JVM starts in the background; the first `errors` call waits until it answers.
+    """
+
+    def __init__(self):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/?out=json"
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(  # noqa: S603 - fixed arguments
+            [
+                JAVA,
+                *VNU_JAVA_OPTIONS,
+                "-Dnu.validator.servlet.bind-address=127.0.0.1",
+                "-cp",
+                str(VNU_JAR),
+                "nu.validator.servlet.Main",
+                str(self.port),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        self.ready = False
+
+    def _post(self, html: bytes, content_type: str, timeout: float) -> list[dict]:
+        # S310: self.url is always http://127.0.0.1:<port>/, the service started above.
+        request = urllib.request.Request(self.url, data=html, headers={"Content-Type": content_type})  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return json.load(response)["messages"]
+
+    def _wait_until_ready(self):
+        deadline = time.monotonic() + VNU_START_TIMEOUT
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the Nu HTML Checker exited with {self.process.returncode}:\n{self._log_excerpt()}")
+            try:
+                self._post(b"<!DOCTYPE html><html lang=en><title>ready?</title>", "text/html; charset=utf-8", 60)
+            except (OSError, urllib.error.URLError):
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the Nu HTML Checker did not answer:\n{self._log_excerpt()}") from None
+                time.sleep(0.1)
+            else:
+                self.ready = True
+                return
+
+    def _log_excerpt(self) -> str:
+        self.log.seek(0)
+        text = self.log.read().decode(errors="replace")
+        return text if len(text) <= 4000 else f"{text[:2000]}\n[...]\n{text[-2000:]}"
+
+    def errors(self, html: bytes, content_type: str = "text/html; charset=utf-8") -> list[dict]:
+        """The checker's errors for one document (warnings and info left out)."""
+        if not self.ready:
+            self._wait_until_ready()
+        messages = self._post(html, content_type, 60)
+        return [
+            m
+            for m in messages
+            if m.get("type") in ("error", "non-document-error")
+            and not any(text in m.get("message", "") for text, _ in VNU_IGNORED)
+        ]
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def html_checker():
+    """The running Nu HTML Checker, or None when it cannot run here (see the module docstring)."""
+    if missing := html_checker_missing():
+        # REQUIRE_BROWSER=1 already stopped the run at collection.
+        warnings.warn(f"browser tests run without HTML validation: {missing}", pytest.PytestWarning, stacklevel=1)
+        yield None
+        return
+    checker = HtmlChecker()
+    yield checker
+    checker.stop()
+
+
+def format_html_errors(label: str, url: str, errors: list[dict]) -> str:
+    lines = [f"HTML errors (Nu HTML Checker) on {label} ({url}):"]
+    for error in errors:
+        where = f"line {error['lastLine']}" if "lastLine" in error else "document"
+        lines.append(f"  {where}: {error.get('message', '')}")
+        if extract := error.get("extract"):
+            # The extract keeps its positions; a caret line underlines the offending part.
+            lines.append("      " + extract.replace("\n", " ").replace("\t", " "))
+            if "hiliteStart" in error:
+                lines.append("      " + " " * error["hiliteStart"] + "^" * max(error.get("hiliteLength", 1), 1))
+    return "\n".join(lines)
+
+
 class Visit:
     """One browser tab with the checks every journey needs."""
 
-    def __init__(self, page, base_url):
+    def __init__(self, page, base_url, html_checker=None):
         self.page = page
         self.base_url = base_url
+        self.html_checker = html_checker
         self.foreign_requests = []
         self.csp_violations = []
         self.checked = []
+        self.document = None  # the response that delivered the page now shown
         page.on("request", self._on_request)
         page.on("console", self._on_console)
+        page.on("response", self._on_response)
 
     def _on_request(self, request):
         host = urlparse(request.url).hostname
@@ -73,10 +217,40 @@ class Visit:
         if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
             self.csp_violations.append(message.text)
 
+    def _on_response(self, response):
+        # The HTML the server sent for the main document (a GET or a POST result), not the
+        # browser's re-serialised DOM; redirects carry no document.
+        request = response.request
+        if (
+            request.is_navigation_request()
+            and response.frame == self.page.main_frame
+            and not 300 <= response.status < 400
+        ):
+            self.document = response
+
     def goto(self, path):
         response = self.page.goto(self.base_url + path)
         assert response is not None and response.status < 400, f"{path}: {response and response.status}"
         return response
+
+    def check_page(self, label=""):
+        """The checks for every page a journey visits: accessibility, then valid HTML."""
+        self.check_accessibility(label)
+        self.check_html(label)
+
+    def check_html(self, label=""):
+        """The Nu HTML Checker on the HTML the server sent for the current page: no errors."""
+        if self.html_checker is None:
+            return
+        label = label or self.page.url
+        url = urldefrag(self.page.url).url
+        assert self.document is not None and urldefrag(self.document.url).url == url, (
+            f"{label}: no document response captured for {url} (last one: {self.document and self.document.url})"
+        )
+        content_type = self.document.headers.get("content-type", "")
+        assert content_type.startswith("text/html"), f"{label}: {url} is {content_type!r}, not HTML"
+        errors = self.html_checker.errors(self.document.body(), content_type)
+        assert not errors, format_html_errors(label, urlparse(url).path, errors)
 
     def check_accessibility(self, label=""):
         """axe-core on the current page: no serious or critical WCAG 2.1 A/AA violations."""
@@ -96,27 +270,28 @@ class Visit:
         assert not self.csp_violations, f"Content-Security-Policy violations: {self.csp_violations}"
 
 
+# html_checker comes first so its JVM starts while Chromium and the live server start.
 @pytest.fixture
-def visit(browser, live_server, settings):
+def visit(html_checker, browser, live_server, settings):
     settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
     context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)
-    tab = Visit(page, live_server.url)
+    tab = Visit(page, live_server.url, html_checker)
     yield tab
     context.close()
     tab.assert_clean()
 
 
 @pytest.fixture
-def phone_visit(browser, live_server, settings):
+def phone_visit(html_checker, browser, live_server, settings):
     settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
     context = browser.new_context(
         locale="nl-NL", viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
     )
     page = context.new_page()
     page.set_default_timeout(15000)
-    tab = Visit(page, live_server.url)
+    tab = Visit(page, live_server.url, html_checker)
     yield tab
     context.close()
     tab.assert_clean()
@@ -141,7 +316,7 @@ def log_in(visit, username, password, *, second_factor=True):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     visit.goto("/inloggen/")
-    visit.check_accessibility("login")
+    visit.check_page("login")
     page = visit.page
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(password)
@@ -150,18 +325,18 @@ def log_in(visit, username, password, *, second_factor=True):
     if not second_factor:
         return
     if "/account/tweestapsverificatie/" in page.url:
-        visit.check_accessibility("two-factor setup")
+        visit.check_page("two-factor setup")
         key = re.sub(r"\s", "", page.locator("code.user-select-all").inner_text())
         secret = base64.b32decode(key + "=" * (-len(key) % 8))
         page.get_by_label("Code").fill(current_code(secret))
         page.get_by_role("button", name="Bevestigen").click()
         page.wait_for_load_state()
         assert page.locator("#backup-codes li").count() == 10
-        visit.check_accessibility("backup codes")
+        visit.check_page("backup codes")
         page.get_by_role("link", name="Ik heb ze bewaard, verder").click()
         page.wait_for_load_state()
     elif "/inloggen/code/" in page.url:
-        visit.check_accessibility("two-factor code")
+        visit.check_page("two-factor code")
         device = TOTPDevice.objects.get(user__username=username, confirmed=True)
         page.get_by_label("Code").fill(current_code(device.bin_key))
         page.get_by_role("button", name="Verder").click()

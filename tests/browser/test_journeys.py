@@ -34,11 +34,11 @@ def test_coordinator_takes_a_phone_report_from_intake_to_closed_as_resolved(visi
 
     log_in(visit, coordinator.username, DEMO_PASSWORD)
     assert page.get_by_role("heading", name="Werkvoorraad").is_visible()
-    visit.check_accessibility("work queue")
+    visit.check_page("work queue")
 
     # Register the phone report, in the order the call goes.
     page.get_by_role("link", name="Nieuwe melding", exact=True).click()
-    visit.check_accessibility("register")
+    visit.check_page("register")
     page.fill("#id_a-name", "Els Ebbers")
     page.fill("#id_a-phone", "06 12345678")
     page.fill("#id_a-street", "Lindelaan")
@@ -53,7 +53,7 @@ def test_coordinator_takes_a_phone_report_from_intake_to_closed_as_resolved(visi
     page.get_by_role("button", name="Registreren").click()
     page.wait_for_load_state()
     assert page.get_by_text(re.compile(r"Zaak AL-\d{4}-00001 is geregistreerd")).is_visible()
-    visit.check_accessibility("case page, registered")
+    visit.check_page("case page, registered")
 
     def step(label):
         open_action(page, label)
@@ -89,7 +89,7 @@ def test_coordinator_takes_a_phone_report_from_intake_to_closed_as_resolved(visi
     log_contact("Huisbezoek intake partij B", "Verhaal van B gehoord.")
     log_contact("Gezamenlijk bemiddelingsgesprek", "Samen afspraken gemaakt.", "Geen muziek na 23 uur\nEerst aanbellen")
     assert page.get_by_text("Nazorg is gepland op").is_visible()
-    visit.check_accessibility("case page, in mediation")
+    visit.check_page("case page, in mediation")
     step("Naar nazorg")
     log_contact("Nazorggesprek", "Afspraken worden nagekomen.")
 
@@ -101,13 +101,13 @@ def test_coordinator_takes_a_phone_report_from_intake_to_closed_as_resolved(visi
     case = Case.objects.get()
     assert case.status == CaseStatus.CLOSED and case.outcome.counts_as_resolved
     assert case.conversations.count() == 4 and case.agreements.count() == 2
-    visit.check_accessibility("case page, closed")
+    visit.check_page("case page, closed")
 
     # The figures now count the closed case; charts and tables pass the same checks.
     page.get_by_role("link", name="Cijfers").click()
     page.wait_for_load_state()
     assert page.locator("svg[role=img]").count() >= 1
-    visit.check_accessibility("figures")
+    visit.check_page("figures")
 
 
 def test_mediator_sees_only_their_own_cases(visit, service, coordinator, make_case):
@@ -121,14 +121,14 @@ def test_mediator_sees_only_their_own_cases(visit, service, coordinator, make_ca
     log_in(visit, "mees", DEMO_PASSWORD)
     page = visit.page
     assert page.get_by_role("heading", name="Mijn zaken").is_visible()
-    visit.check_accessibility("my cases")
+    visit.check_page("my cases")
     assert page.get_by_role("link", name=mine.reference).is_visible()
     assert page.get_by_role("link", name=other.reference).count() == 0
     page.get_by_role("link", name=mine.reference).click()
     page.wait_for_load_state()
     party = mine.parties.get(side="A")
     assert page.get_by_text(party.phone).first.is_visible()
-    visit.check_accessibility("mediator case page")
+    visit.check_page("mediator case page")
     response = page.goto(visit.base_url + other.get_absolute_url())
     assert response.status == 404
 
@@ -137,17 +137,17 @@ def test_referrer_meets_the_consent_gate_both_ways_and_then_sees_only_milestones
     page = visit.page
     log_in(visit, referrer.username, DEMO_PASSWORD)
     assert page.get_by_role("heading", name="Mijn verwijzingen").is_visible()
-    visit.check_accessibility("my referrals (empty)")
+    visit.check_page("my referrals (empty)")
 
     # Not yet: help, no data fields.
     page.get_by_role("link", name="Nieuwe verwijzing").first.click()
-    visit.check_accessibility("consent gate")
+    visit.check_page("consent gate")
     page.get_by_label("Nee, of nog niet", exact=True).check()
     page.get_by_role("button", name="Verder").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name=re.compile("Vraag eerst toestemming")).is_visible()
     assert page.locator("main input").count() == 0
-    visit.check_accessibility("not yet: advice")
+    visit.check_page("not yet: advice")
 
     # Yes: the form, with the neighbour by address only.
     page.get_by_role("link", name="Terug naar de vraag over toestemming").click()
@@ -156,7 +156,7 @@ def test_referrer_meets_the_consent_gate_both_ways_and_then_sees_only_milestones
     page.get_by_role("button", name="Verder").click()
     page.wait_for_load_state()
     assert page.locator("#id_b-name").count() == 0
-    visit.check_accessibility("referral form")
+    visit.check_page("referral form")
     page.fill("#id_ca-agreed_by", "Mevrouw Aksoy")
     page.fill("#id_ca-agreed_on", timezone.localdate().isoformat())
     page.get_by_label("Mondeling").check()
@@ -172,7 +172,7 @@ def test_referrer_meets_the_consent_gate_both_ways_and_then_sees_only_milestones
     page.get_by_role("button", name="Verwijzing versturen").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Uw verwijzing is ontvangen").is_visible()
-    visit.check_accessibility("referral received")
+    visit.check_page("referral received")
 
     # The coordinator works on the case; the referrer sees only the milestone.
     case = Case.objects.get()
@@ -191,22 +191,22 @@ def test_resident_reports_a_conflict_on_a_phone(phone_visit, service, coordinato
     visit, page = phone_visit, phone_visit.page
     visit.goto("/melden/")
     assert "Stap 1 van 4" in page.content()
-    visit.check_accessibility("self-report: self-check")
+    visit.check_page("self-report: self-check")
     page.check("input[name=talked][value=yes]")
     page.check("input[name=violence][value=no]")
     page.check("input[name=legal][value=no]")
     page.get_by_role("button", name="Volgende").click()
     page.wait_for_load_state()
-    visit.check_accessibility("self-report: postcode")
+    visit.check_page("self-report: postcode")
     page.fill("#id_postcode", "7511 AB")
     page.get_by_role("button", name="Volgende").click()
     page.wait_for_load_state()
-    visit.check_accessibility("self-report: the report")
+    visit.check_page("self-report: the report")
     # Send it empty first: the error summary links to the fields, nothing is stored.
     page.get_by_role("button", name="Melding versturen").click()
     page.wait_for_load_state()
     assert page.locator(".alert-danger a[href^='#id_']").count() >= 3
-    visit.check_accessibility("self-report: errors")
+    visit.check_page("self-report: errors")
     page.fill("#id_name", "Rosa Rietveld")
     page.fill("#id_phone", "06 55554444")
     page.fill("#id_street", "Lindelaan")
@@ -220,7 +220,7 @@ def test_resident_reports_a_conflict_on_a_phone(phone_visit, service, coordinato
     page.wait_for_load_state()
     case = Case.objects.get()
     assert case.reference in page.content()
-    visit.check_accessibility("self-report: confirmation")
+    visit.check_page("self-report: confirmation")
     # 360 px wide: nothing sticks out sideways.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert case.is_self_report

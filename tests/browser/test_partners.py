@@ -1,7 +1,7 @@
 """The coordinator's partner pages and the case page's collaboration panel in a real Chromium.
 
-Every page is checked with axe-core with the panel's forms opened; the harness fails on a
-Content-Security-Policy violation or a request to another host.
+Every page is checked with axe-core (with the panel's forms opened) and the Nu HTML Checker;
+the harness fails on a Content-Security-Policy violation or a request to another host.
 """
 
 import datetime as dt
@@ -28,14 +28,14 @@ def test_coordinator_works_with_a_partner_and_a_pre_trajectory(visit, service, p
 
     page.get_by_role("link", name="Partners", exact=True).click()
     page.wait_for_load_state()
-    visit.check_accessibility("partner list")
+    visit.check_page("partner list")
     page.get_by_role("link", name=partner.name).click()
     page.wait_for_load_state()
-    visit.check_accessibility("partner page")
+    visit.check_page("partner page")
 
     page.get_by_role("link", name="Consultatie vastleggen").click()
     page.wait_for_load_state()
-    visit.check_accessibility("consultation form")
+    visit.check_page("consultation form")
     page.get_by_label("Naam professional").fill("Wijkconsulent Jansen")
     page.get_by_label("Onderwerp (zonder bewonersgegevens)").fill("Bemiddeling voorstellen")
     page.get_by_role("button", name="Opslaan").click()
@@ -47,7 +47,7 @@ def test_coordinator_works_with_a_partner_and_a_pre_trajectory(visit, service, p
     panel = page.locator("#samenwerking")
     for summary in panel.locator("summary").all():
         summary.click()
-    visit.check_accessibility("case page, collaboration panel opened")
+    visit.check_page("case page, collaboration panel opened")
 
     review_on = timezone.localdate() + dt.timedelta(days=21)
     panel.locator("#id_trajectory-lead_organisation").select_option(label=partner.name)
@@ -56,7 +56,7 @@ def test_coordinator_works_with_a_partner_and_a_pre_trajectory(visit, service, p
     page.wait_for_load_state()
     assert page.get_by_text("Het voortraject is gestart; de zaak staat op standby.").is_visible()
     assert page.locator("#case-status").inner_text() == "Standby (voortraject)"
-    visit.check_accessibility("case page, pre-trajectory running")
+    visit.check_page("case page, pre-trajectory running")
 
     page.get_by_role("button", name="Het moment is daar: terug naar intake").click()
     page.wait_for_load_state()

@@ -1,6 +1,6 @@
 """`make screenshots`: pictures of the main pages for the README (docs/screenshots/).
 
-Skipped unless SCREENSHOTS_DIR is set; the pages are also accessibility-checked.
+Skipped unless SCREENSHOTS_DIR is set; the pages pass the same checks as the journeys' pages.
 """
 
 import os
@@ -28,7 +28,7 @@ PAGES = [
 ]
 
 
-def test_screenshots(browser, live_server, settings):
+def test_screenshots(html_checker, browser, live_server, settings):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from buurtbemiddeling.factories import DEMO_PASSWORD
@@ -51,11 +51,11 @@ def test_screenshots(browser, live_server, settings):
             if context:
                 context.close()
             context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
-            visit = Visit(context.new_page(), live_server.url)
+            visit = Visit(context.new_page(), live_server.url, html_checker)
             log_in(visit, username, DEMO_PASSWORD)
             current_user = username
         visit.goto(path or case.get_absolute_url())
-        visit.check_accessibility(name)
+        visit.check_page(name)
         visit.page.screenshot(path=str(out / f"{name}.png"), full_page=False)
     context.close()
     phone = browser.new_context(locale="nl-NL", viewport={"width": 390, "height": 844}, is_mobile=True)
