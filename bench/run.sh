@@ -39,7 +39,8 @@ cleanup() {
 trap cleanup EXIT
 
 # A production-like database: memory for the working set, enough connections.
-export PG_EXTRA_OPTIONS="-c shared_buffers=1GB -c effective_cache_size=8GB -c work_mem=16MB -c max_connections=100"
+# random_page_cost=1.1: storage is SSD, as on any server today (docs/deployment.md).
+export PG_EXTRA_OPTIONS="-c shared_buffers=1GB -c effective_cache_size=8GB -c work_mem=16MB -c max_connections=100 -c random_page_cost=1.1"
 DATABASE_URL=$(scripts/pg-cluster.sh start "$pg_dir" "${BENCH_PG_PORT:-54340}")
 export DATABASE_URL
 
@@ -73,3 +74,5 @@ done
 healthy
 
 .venv/bin/python bench/measure.py
+# Which index serves each query of each page (EXPLAIN ANALYZE), on the same data.
+.venv/bin/python bench/explain.py

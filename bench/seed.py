@@ -116,6 +116,9 @@ CROSS JOIN LATERAL (SELECT CASE
     ELSE (ARRAY['closed','closed','closed','closed','unsuitable'])[1 + r.n %% 5]
 END AS status) st
 CROSS JOIN LATERAL (SELECT (ARRAY['self_report','self_report','referral','phone','self_report','referral','desk','phone','self_report','referral'])[1 + r.n %% 10] AS channel) ch
+-- In the order they were reported, all services mixed, as a shared database fills up: the
+-- rows of one service are spread over the whole table, not stored side by side.
+ORDER BY d.reported_on, r.service_id, r.n
 """
 
 PARTIES_SQL = """

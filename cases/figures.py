@@ -79,7 +79,6 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
-    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
@@ -715,25 +714,24 @@ def _mediators(scope: Scope, section: Section, load: Section) -> None:
         .order_by()
     )
 
-    in_period = scope.days("assignments__started_on") & scope.in_municipality("assignments__case__")
-    per_mediator = (
-        MediatorProfile.objects.filter(service_id=scope.service.pk)
-        .annotate(
-            new_cases=Count("assignments__case", distinct=True, filter=in_period),
-            new_assignments=Count("assignments", filter=in_period),
-        )
-        .filter(Q(is_active=True) | Q(new_cases__gt=0))
-        .order_by()
+    # New cases and assignments per mediator, grouped in the database; a few dozen rows.
+    per_mediator = {
+        row["mediator_id"]: row
+        for row in started.values("mediator_id").annotate(new_cases=Count("case_id", distinct=True), n=Count("pk"))
+    }
+    active = set(
+        MediatorProfile.objects.filter(service_id=scope.service.pk, is_active=True).values_list("pk", flat=True)
     )
-    # Aggregating over the per-mediator counts: the database runs it as one query.
-    result = per_mediator.aggregate(
-        active=Count("pk", filter=Q(is_active=True)),
-        assignments=Coalesce(Sum("new_assignments"), 0),
+    # Active mediators and anyone who got a case in the period, by their number of new cases.
+    loads = [per_mediator[pk]["new_cases"] if pk in per_mediator else 0 for pk in active | per_mediator.keys()]
+    result = {
+        "active": len(active),
+        "assignments": sum(row["n"] for row in per_mediator.values()),
         **{
-            f"load_{key}": Count("pk", filter=Q(new_cases__gte=4) if key == "4+" else Q(new_cases=int(key)))
+            f"load_{key}": sum(1 for n in loads if (n >= 4 if key == "4+" else n == int(key)))
             for key, _label in MEDIATOR_LOAD_BUCKETS
         },
-    )
+    }
     cases = started.aggregate(n=Count("case_id", distinct=True))["n"]
     section.add("active", _("Actieve bemiddelaars"), result["active"])
     section.add("assignments", _("Nieuwe toewijzingen"), result["assignments"])
