@@ -446,7 +446,6 @@ class Assignment(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["mediator", "ended_on"], name="assignment_mediator_idx"),
-            models.Index(fields=["started_on"], name="assignment_started_idx"),  # the figures' period
             models.Index(fields=["mediator", "started_on"], name="assignment_mediator_start_idx"),  # figures
         ]
 
@@ -521,7 +520,6 @@ class Conversation(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["case", "held_on"], name="conversation_case_date_idx"),
-            models.Index(fields=["held_on"], name="conversation_held_idx"),
             models.Index(fields=["service", "held_on"], name="conversation_service_date_idx"),  # figures
         ]
 

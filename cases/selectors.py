@@ -243,12 +243,25 @@ def _format_postcode_prefix(compact: str) -> str:
 # list as on the first page. Cursors hold only sort values (dates, numbers, statuses).
 
 
+# Lists count their rows exactly up to this many; beyond it they say "more than". Counting
+# all 100,000 cases of the largest bench service took 10 ms of every list page.
+COUNT_LIMIT = 10_000
+
+
 @dataclass
 class KeysetPage:
     object_list: list
-    count: int
+    count: int  # exact up to COUNT_LIMIT, COUNT_LIMIT + 1 for anything more
     next_cursor: str | None
     prev_cursor: str | None
+
+    @property
+    def count_limit(self) -> int:
+        return COUNT_LIMIT
+
+    @property
+    def count_capped(self) -> bool:
+        return self.count > self.count_limit
 
     @property
     def has_other_pages(self) -> bool:
@@ -297,7 +310,7 @@ def keyset_page(queryset, *, ordering, after: str | None = None, before: str | N
     """One page of `queryset` in `ordering` (which must end in a unique field, e.g. id)."""
     fields = [spec.lstrip("-") for spec in ordering]
     reversed_ordering = [spec[1:] if spec.startswith("-") else f"-{spec}" for spec in ordering]
-    count = queryset.count()
+    count = queryset.order_by()[: COUNT_LIMIT + 1].count()
     values = _decode_cursor(before, fields, queryset.model) if before else None
     if values is not None:
         rows = list(queryset.filter(_after(ordering, values, reverse=True)).order_by(*reversed_ordering)[: size + 1])

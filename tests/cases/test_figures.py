@@ -1046,8 +1046,8 @@ def test_the_indexes_for_the_figures_exist(db):
     assert {
         "case_service_suitability_idx",
         "case_service_contact_idx",
-        "assignment_started_idx",
-        "conversation_held_idx",
+        "assignment_mediator_start_idx",
+        "conversation_service_date_idx",
     } <= names
 
 

@@ -386,3 +386,17 @@ def test_keyset_paging_walks_every_case_once_forwards_and_back(login, coordinato
 def test_broken_cursors_show_the_first_page(login, coordinator, case, cursor):
     response = login(coordinator).get(reverse("cases:list") + "?" + cursor)
     assert response.status_code == 200 and case.reference in response.text
+
+
+def test_the_list_counts_exactly_up_to_the_limit_and_then_says_more_than(login, coordinator, make_case, monkeypatch):
+    from cases import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_LIMIT", 3)
+    client = login(coordinator)
+    for _ in range(3):
+        make_case()
+    assert "3 zaken" in client.get(reverse("cases:list")).text
+    make_case()
+
+    html = client.get(reverse("cases:list")).text
+    assert "Meer dan 3 zaken" in html and "4 zaken" not in html
