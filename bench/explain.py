@@ -67,7 +67,7 @@ def main():
         lines.append(f"== {name}: {len(queries)} read queries, {total:.1f} ms in the database")
         for sql, ms, found in sorted(timed, key=lambda item: -item[1]):
             flags = []
-            for node, table, index, rows in found:
+            for node, table, _index, rows in found:
                 if node == "Seq Scan" and rows > LARGE_SCAN and table.startswith(("cases_", "referrals_", "partners_")):
                     flags.append(f"LARGE SEQ SCAN {table} ({rows:,} rows)")
             if ms > SLOW_MS:
