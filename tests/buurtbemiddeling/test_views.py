@@ -30,7 +30,9 @@ def test_a_wrong_password_gives_a_dutch_message_and_keeps_the_username(client, c
         ("admin_user", "admin:index"),
     ],
 )
-def test_home_sends_each_role_to_its_own_start_page(user_fixture, target, request, login):
+# `db` although unused: the user comes from getfixturevalue, which pytest-django cannot see when it
+# orders the tests, so without it this runs after the transactional tests, on their flushed database.
+def test_home_sends_each_role_to_its_own_start_page(db, user_fixture, target, request, login):
     client = login(request.getfixturevalue(user_fixture))
     response = client.get(reverse("home"))
     assert response.status_code == 302
@@ -74,7 +76,9 @@ def test_language_switch_to_english(client, db):
         ("coordinator", "cases:my_cases", 403),
     ],
 )
-def test_pages_of_other_roles_are_refused(user_fixture, url, status, request, login):
+# `db` although unused: the user comes from getfixturevalue, which pytest-django cannot see when it
+# orders the tests, so without it this runs after the transactional tests, on their flushed database.
+def test_pages_of_other_roles_are_refused(db, user_fixture, url, status, request, login):
     response = login(request.getfixturevalue(user_fixture)).get(reverse(url))
     assert response.status_code == status
     assert "geen toegang" in response.text.lower()

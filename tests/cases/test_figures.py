@@ -731,7 +731,9 @@ URLS = [
 
 @pytest.mark.parametrize(("name", "args"), URLS)
 @pytest.mark.parametrize("who", ["referrer", "mediator_user", "admin_user"])
-def test_only_coordinators_get_the_figures(request, client, name, args, who):
+# `db` although unused: the user comes from getfixturevalue, which pytest-django cannot see when it
+# orders the tests, so without it this runs after the transactional tests, on their flushed database.
+def test_only_coordinators_get_the_figures(db, request, client, name, args, who):
     user = request.getfixturevalue(who)
     client.force_login(user)
     assert client.get(reverse(name, args=args)).status_code == 403
