@@ -19,8 +19,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import measure  # noqa: E402  (sets up Django)
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 LARGE_SCAN = 10_000
 SLOW_MS = 50
@@ -28,16 +26,8 @@ SCAN_NODES = {"Seq Scan", "Index Scan", "Index Only Scan", "Bitmap Index Scan"}
 
 
 def page_queries(path, cookie, method, body) -> list[str]:
-    client = Client(HTTP_HOST="127.0.0.1")
-    for part in filter(None, cookie.split("; ")):
-        name, _, value = part.partition("=")
-        client.cookies[name] = value
-    with CaptureQueriesContext(connection) as queries:
-        if method == "POST":
-            client.post(path, data=body, content_type="application/x-www-form-urlencoded")
-        else:
-            client.get(path)
-    return [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    _response, queries = measure.fetch(path, cookie, method, body)
+    return [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
 
 
 def scans(plan: dict):

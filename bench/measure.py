@@ -104,7 +104,8 @@ def pages():
     ]
 
 
-def count_queries(path, cookie, method, body) -> tuple[int, int]:
+def fetch(path, cookie, method, body):
+    """One request in-process with Django's test client: the response and the SQL it ran."""
     client = Client(HTTP_HOST="127.0.0.1")
     for part in filter(None, cookie.split("; ")):
         name, _, value = part.partition("=")
@@ -114,6 +115,11 @@ def count_queries(path, cookie, method, body) -> tuple[int, int]:
             response = client.post(path, data=body, content_type="application/x-www-form-urlencoded")
         else:
             response = client.get(path)
+    return response, queries.captured_queries
+
+
+def count_queries(path, cookie, method, body) -> tuple[int, int]:
+    response, queries = fetch(path, cookie, method, body)
     return len(queries), response.status_code
 
 

@@ -20,6 +20,20 @@ from .forms import ConsentFields, ConsentGateForm, ReferralForm, ReferralPartyFo
 from .milestones import milestones_for
 from .models import Referral
 
+PAGE_SIZE = 50
+LIST_FIELDS = (
+    "id",
+    "created_at",
+    "own_reference",
+    "withdrawn_at",
+    "case__status",
+    "case__is_suitable",
+    "case__outcome__counts_as_resolved",
+    "referrer__username",
+    "referrer__first_name",
+    "referrer__last_name",
+)
+
 
 @require_GET
 @permission_required(PERM_REFER, raise_exception=True)
@@ -46,21 +60,6 @@ def referral_list(request):
             "organisation_wide": request.user.has_perm(PERM_VIEW_ORGANISATION_REFERRALS),
         },
     )
-
-
-PAGE_SIZE = 50
-LIST_FIELDS = (
-    "id",
-    "created_at",
-    "own_reference",
-    "withdrawn_at",
-    "case__status",
-    "case__is_suitable",
-    "case__outcome__counts_as_resolved",
-    "referrer__username",
-    "referrer__first_name",
-    "referrer__last_name",
-)
 
 
 def _referral_forms(data, *, service, neighbour_consented: bool):
