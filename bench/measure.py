@@ -47,7 +47,7 @@ CSRF = "b" * 32  # an unmasked CSRF secret, sent as cookie and form field
 def session_cookie(user) -> str:
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store[AbsoluteSessionLifetimeMiddleware.SESSION_KEY] = time.time()
     for key, value in extra_session_values(user).items():

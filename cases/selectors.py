@@ -7,9 +7,13 @@ import json
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Window
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from buurtbemiddeling.models import Neighbourhood
+from buurtbemiddeling.roles import PERM_COORDINATE
 
 from .constants import OPEN_STATUSES, CaseStatus
 from .models import Assignment, Case, MediatorAcquaintance, MediatorProfile, Party
@@ -34,7 +38,13 @@ LIST_ROW_FIELDS = (
     "channel",
     "is_urgent",
     "reported_on",
-    "neighbourhood__name",
+)
+
+
+SIDE_A_PARTIES = Prefetch(
+    "parties",
+    queryset=Party.objects.filter(side="A").only("id", "case_id", "name", "street", "house_number", "side"),
+    to_attr="side_a",
 )
 
 
@@ -42,16 +52,10 @@ def case_list_for_user(user):
     """Cases the user may see, with what a list row shows, in constant queries."""
     return (
         Case.objects.visible_to(user)
-        # Only what a row (cases/_case_table.html) and the list's sort cursors read.
+        # Only what a row (cases/templatetags/case_rows.py) and the list's sort cursors read.
         .only(*LIST_ROW_FIELDS)
-        .select_related("neighbourhood")
-        .prefetch_related(
-            Prefetch(
-                "parties",
-                queryset=Party.objects.filter(side="A").only("id", "case_id", "name", "street", "house_number", "side"),
-                to_attr="side_a",
-            ),
-        )
+        .annotate(neighbourhood_name=F("neighbourhood__name"))
+        .prefetch_related(SIDE_A_PARTIES)
     )
 
 
@@ -72,52 +76,81 @@ QUEUE_LIMIT = 10
 def work_queue_for_user(user, *, today: dt.date | None = None) -> list[dict]:
     """The coordinator's home page: what needs attention today, most urgent first.
 
-    Each entry: a key, the count and the first few cases. In constant queries whatever the
-    data: per rule one query for both its count (a window count) and the ids of its first
-    rows, each served by an index on the open cases; then one fetch of the rows shown and
-    one of their parties.
+    Each entry: a key, the count and the first few cases (with what a list row shows). The
+    queue is the coordinators' page, so it covers what `Case.objects.visible_to` gives a
+    coordinator: every case of their service; anyone else gets no sections.
+
+    Two queries whatever the data: one statement with, per rule, its count (a window count)
+    and its first rows, each rule served by an index on the open cases; then the parties of
+    the rows shown. The statement is written out in SQL (portable to PostgreSQL and SQLite)
+    because this is the page coordinators open most: built through the ORM, its six rules
+    and the fetch of their rows cost more in Python than the database spent on them
+    (docs/adr/0004-hot-pages-at-a-million-cases.md).
     """
     today = today or timezone.localdate()
-    service = user.service
-    active_pair = Exists(Assignment.objects.filter(case=OuterRef("pk"), ended_on__isnull=True))
-    overdue_before = subtract_working_days(today, service.first_contact_target_days)
-    rules = [
-        # (key, which cases, most urgent first)
-        (
-            "overdue",
-            Q(status=CaseStatus.REGISTERED, reported_on__lt=overdue_before),
-            ("reported_on", "id"),
+    if not (user.is_authenticated and user.service_id and user.has_perm(PERM_COORDINATE)):
+        return []
+    date = connection.ops.adapt_datefield_value
+    overdue_before = subtract_working_days(today, user.service.first_contact_target_days)
+    open_statuses = ", ".join(["%s"] * len(OPEN_STATUSES))
+    active_pair = f"SELECT 1 FROM {Assignment._meta.db_table} a WHERE a.case_id = c.id AND a.ended_on IS NULL"  # noqa: S608
+    rules = {
+        # key: (which cases, their parameters, most urgent first: columns of the case)
+        "overdue": (
+            "c.status = %s AND c.reported_on < %s",
+            [CaseStatus.REGISTERED, date(overdue_before)],
+            "reported_on, id",
         ),
-        ("new", Q(status=CaseStatus.REGISTERED), ("-is_urgent", "reported_on", "id")),
-        (
-            "standby_review",
-            Q(status=CaseStatus.STANDBY, standby_review_on__lte=today),
-            ("standby_review_on", "id"),
+        "new": ("c.status = %s", [CaseStatus.REGISTERED], "is_urgent DESC, reported_on, id"),
+        "standby_review": (
+            "c.status = %s AND c.standby_review_on <= %s",
+            [CaseStatus.STANDBY, date(today)],
+            "standby_review_on, id",
         ),
-        (
-            "follow_up_due",
-            Q(status__in=[CaseStatus.IN_MEDIATION, CaseStatus.FOLLOW_UP], follow_up_due_on__lte=today),
-            ("follow_up_due_on", "id"),
+        "follow_up_due": (
+            "c.status IN (%s, %s) AND c.follow_up_due_on <= %s",
+            [CaseStatus.IN_MEDIATION, CaseStatus.FOLLOW_UP, date(today)],
+            "follow_up_due_on, id",
         ),
-        ("without_pair", Q(status=CaseStatus.SUITABLE) & ~active_pair, ("suitability_decided_at", "id")),
-        ("mine", Q(coordinator=user, status__in=OPEN_STATUSES), ("-reported_on", "-id")),
-    ]
-    cases = Case.objects.visible_to(user)
-    counts, shown = {}, {}
-    for key, condition, ordering in rules:
-        first = list(
-            cases.filter(condition)
-            .annotate(total=Window(Count("pk")))
-            .order_by(*ordering)
-            .values_list("pk", "total")[:QUEUE_LIMIT]
+        "without_pair": (
+            f"c.status = %s AND NOT EXISTS ({active_pair})",
+            [CaseStatus.SUITABLE],
+            "suitability_decided_at, id",
+        ),
+        "mine": (
+            f"c.coordinator_id = %s AND c.status IN ({open_statuses})",
+            [user.pk, *OPEN_STATUSES],
+            "reported_on DESC, id DESC",
+        ),
+    }
+    parts, params = [], []
+    for number, (condition, condition_params, ordering) in enumerate(rules.values()):
+        # Numbered after the limit, so only the rows shown are sorted twice.
+        parts.append(
+            f"SELECT {number} AS rule, id, total, ROW_NUMBER() OVER (ORDER BY {ordering}) AS position "  # noqa: S608
+            f"FROM (SELECT c.id, c.is_urgent, c.reported_on, c.standby_review_on, c.follow_up_due_on, "
+            f"c.suitability_decided_at, COUNT(*) OVER () AS total "
+            f"FROM {Case._meta.db_table} c WHERE c.service_id = %s AND {condition} "
+            f"ORDER BY {ordering} LIMIT {QUEUE_LIMIT}) r{number}"
         )
-        counts[key] = first[0][1] if first else 0
-        shown[key] = [pk for pk, _total in first]
-    rows = case_list_for_user(user).in_bulk({pk for ids in shown.values() for pk in ids})
-    return [
-        {"key": key, "count": counts[key], "cases": [rows[pk] for pk in shown[key] if pk in rows]}
-        for key, _, _ in rules
-    ]
+        params += [user.service_id, *condition_params]
+    # Table names and the fragments above; every value is a parameter.
+    sql = (
+        "SELECT q.rule, q.total, c.id, c.service_id, c.reference, c.year, c.sequence, c.status, c.channel, "  # noqa: S608
+        "c.is_urgent, c.reported_on, n.name AS neighbourhood_name "
+        f"FROM ({' UNION ALL '.join(parts)}) q "
+        f"JOIN {Case._meta.db_table} c ON c.id = q.id "
+        f"LEFT JOIN {Neighbourhood._meta.db_table} n ON n.id = c.neighbourhood_id "
+        "ORDER BY q.rule, q.position"
+    )
+    rows = list(Case.objects.raw(sql, params))
+    prefetch_related_objects(rows, SIDE_A_PARTIES)
+    sections = [{"key": key, "count": 0, "cases": []} for key in rules]
+    for case in rows:
+        section = sections[case.rule]
+        section["count"] = case.total
+        section["cases"].append(case)
+    return sections
 
 
 def mediator_cases_for_user(user):

@@ -2,38 +2,57 @@
 
 These tables are on the pages coordinators open most, with up to sixty rows each. Through
 the template language every row cost about 0.1 ms of variable lookups and escaping, a fifth
-of the case list's time; here the same markup costs a fraction of that. The markup is
-pinned to the template version by tests/cases/test_case_rows.py.
+of the case list's time; Django's format_html still spent most of the rest checking every
+value for lazy translations and reversing every row's URL. Here a row is one str.format of
+escaped values: the URL from one reversed pattern, the date from the month names of the
+active language. The markup is pinned to the template version by tests/cases/test_case_rows.py.
 """
 
+from html import escape as _html_escape
+from urllib.parse import quote
+
 from django import template
-from django.template.defaultfilters import date
-from django.utils.html import format_html, format_html_join
+from django.urls import reverse
+from django.utils.dates import MONTHS
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 register = template.Library()
 
 ROW = '<tr><td><a href="{}">{}</a>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>'
+# What django.urls.reverse leaves unquoted in a path argument.
+URL_SAFE = "!$&'()*+,;=/~:@"
+
+
+def escape(value) -> str:
+    """django.utils.html.conditional_escape for plain values, without its lazy-string checks."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return _html_escape(str(value))
 
 
 @register.simple_tag
 def case_rows(cases):
-    urgent = format_html(' <span class="badge text-bg-danger">{}</span>', gettext("urgent"))
-    rows = format_html_join(
-        "\n",
-        ROW,
-        (
-            (
-                case.get_absolute_url(),
-                case.reference,
+    url_head, url_tail = reverse("cases:detail", kwargs={"reference": "ref"}).rsplit("ref", 1)
+    urgent = ' <span class="badge text-bg-danger">{}</span>'.format(escape(gettext("urgent")))
+    months = {}
+    rows = []
+    for case in cases:
+        day = case.reported_on
+        if day.month not in months:
+            months[day.month] = str(MONTHS[day.month])
+        rows.append(
+            ROW.format(
+                escape(f"{url_head}{quote(case.reference, safe=URL_SAFE)}{url_tail}"),
+                escape(case.reference),
                 urgent if case.is_urgent else "",
-                date(case.reported_on, "j F Y"),
-                case.get_status_display(),
-                "; ".join(party.name or party.street for party in case.side_a),
-                case.neighbourhood or "",
-                case.get_channel_display(),
+                escape(f"{day.day} {months[day.month]} {day.year}"),
+                escape(case.get_status_display()),
+                escape("; ".join(party.name or party.street for party in case.side_a)),
+                escape(case.neighbourhood_name or ""),
+                escape(case.get_channel_display()),
             )
-            for case in cases
-        ),
-    )
-    return rows or format_html('<tr><td colspan="6">{}</td></tr>', gettext("Geen zaken."))
+        )
+    if not rows:
+        return mark_safe('<tr><td colspan="6">{}</td></tr>'.format(escape(gettext("Geen zaken."))))  # noqa: S308
+    return mark_safe("\n".join(rows))  # noqa: S308 - every value above is escaped

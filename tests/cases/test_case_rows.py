@@ -19,7 +19,7 @@ REFERENCE = Template(
       <td>{{ case.reported_on|date:"j F Y" }}</td>
       <td>{{ case.get_status_display }}</td>
       <td>{% for party in case.side_a %}{{ party.name|default:party.street }}{% if not forloop.last %}; {% endif %}{% endfor %}</td>
-      <td>{{ case.neighbourhood|default:"" }}</td>
+      <td>{{ case.neighbourhood_name|default:"" }}</td>
       <td>{{ case.get_channel_display }}</td>
     </tr>
   {% empty %}

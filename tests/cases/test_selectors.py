@@ -4,14 +4,16 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.db.models import Exists, OuterRef, Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from buurtbemiddeling.constants import Role
 from buurtbemiddeling.factories import NeighbourhoodFactory, UserFactory
-from cases.constants import CaseStatus, Channel, ConversationKind, Side
+from cases.constants import OPEN_STATUSES, CaseStatus, Channel, ConversationKind, Side
 from cases.factories import MediatorProfileFactory, case_kwargs, party_data
+from cases.models import Assignment, Case
 from cases.selectors import QUEUE_LIMIT, subtract_working_days, work_queue_for_user
 from cases.services import assignment_end, case_create, case_transition, conversation_log, mediator_assign
 from partners.factories import PartnerOrganisationFactory
@@ -286,6 +288,59 @@ def test_cases_of_another_service_never_appear_in_the_queue(make_case, coordinat
     assert theirs_pks <= seen_there
 
 
+# --- the statement against the rules written with the ORM -------------------------------------
+
+
+def reference_queue(user, *, today):
+    """The six rules as they read in the ORM, over what visible_to gives the user."""
+    cases = Case.objects.visible_to(user)
+    active_pair = Assignment.objects.filter(case=OuterRef("pk"), ended_on__isnull=True)
+    overdue_before = subtract_working_days(today, user.service.first_contact_target_days)
+    rules = {
+        "overdue": (Q(status=S.REGISTERED, reported_on__lt=overdue_before), ("reported_on", "id")),
+        "new": (Q(status=S.REGISTERED), ("-is_urgent", "reported_on", "id")),
+        "standby_review": (Q(status=S.STANDBY, standby_review_on__lte=today), ("standby_review_on", "id")),
+        "follow_up_due": (
+            Q(status__in=[S.IN_MEDIATION, S.FOLLOW_UP], follow_up_due_on__lte=today),
+            ("follow_up_due_on", "id"),
+        ),
+        "without_pair": (Q(status=S.SUITABLE) & ~Exists(active_pair), ("suitability_decided_at", "id")),
+        "mine": (Q(coordinator=user, status__in=OPEN_STATUSES), ("-reported_on", "-id")),
+    }
+    return [
+        (
+            key,
+            cases.filter(condition).count(),
+            list(cases.filter(condition).order_by(*order).values_list("pk", flat=True)[:QUEUE_LIMIT]),
+        )
+        for key, (condition, order) in rules.items()
+    ]
+
+
+def test_every_section_is_what_its_rule_says_in_order_and_count(
+    busy_service, make_case, coordinator, mediator, service
+):
+    busy_service(3)  # 12 overdue and new, 3 per other rule
+    for i in range(QUEUE_LIMIT + 3):  # more than a section shows, urgent ones among them
+        make_case(reported_on=MON_2 + dt.timedelta(days=i % 4), is_urgent=i % 3 == 0, coordinator=coordinator)
+    walk_to(make_case(), S.CLOSED, actor=coordinator)
+    paired = walk_to(make_case(), S.SUITABLE, actor=coordinator)
+    mediator_assign(case=paired, mediator=mediator, actor=coordinator)
+    today = timezone.localdate()
+
+    found = [(s["key"], s["count"], [c.pk for c in s["cases"]]) for s in work_queue_for_user(coordinator, today=today)]
+
+    assert found == reference_queue(coordinator, today=today)
+    assert all(count > 0 for _key, count, _pks in found)  # every rule has cases, so each is compared
+
+
+def test_only_coordinators_get_a_queue(mediator_user, referrer, make_case):
+    make_case()
+
+    assert work_queue_for_user(mediator_user) == []
+    assert work_queue_for_user(referrer) == []
+
+
 # --- query-count guards ----------------------------------------------------------------------
 
 
@@ -373,7 +428,7 @@ def test_the_work_queue_selector_needs_no_query_per_case(busy_service, coordinat
             shown = [
                 (
                     case.side_a,
-                    case.neighbourhood,
+                    case.neighbourhood_name,
                     case.get_absolute_url(),
                     case.get_status_display(),
                     case.get_channel_display(),
