@@ -4,9 +4,10 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from .fasthtml import escape
 
 
 class LoginForm(AuthenticationForm):
@@ -69,18 +70,22 @@ class FastSelect(forms.Select):
     """
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(format_html('<optgroup label="{}">', group_name))
-            parts.extend(
-                format_html(
-                    '<option value="{}"{}>{}</option>', option["value"], flatatt(option["attrs"]), option["label"]
+        # What Select.get_context and optgroups decide, without an option dict per choice.
+        selected_values = set(self.format_value(value))
+        parts = [f'<select name="{escape(name)}"{flatatt(self.build_attrs(self.attrs, attrs))}>']
+        has_selected = False
+        for option_value, option_label in self.choices:
+            group = option_label if isinstance(option_label, (list, tuple)) else None
+            if group is not None:
+                parts.append(f'<optgroup label="{escape(option_value)}">')
+            for sub_value, sub_label in group if group is not None else [(option_value, option_label)]:
+                sub_value = "" if sub_value is None else str(sub_value)
+                selected = (not has_selected or self.allow_multiple_selected) and sub_value in selected_values
+                has_selected |= selected
+                parts.append(
+                    f'<option value="{escape(sub_value)}"{" selected" if selected else ""}>{escape(sub_label)}</option>'
                 )
-                for option in options
-            )
-            if group_name:
+            if group is not None:
                 parts.append("</optgroup>")
         parts.append("</select>")
-        return mark_safe("".join(parts))  # noqa: S308 - every part is built by format_html
+        return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped

@@ -18,6 +18,7 @@ from partners.models import PartnerOrganisation
 from . import workflow
 from .constants import CaseStatus, Channel, ConversationKind, Participation, Side, Tenure
 from .models import ConflictType, MediatorProfile, Outcome, Party, UnsuitabilityReason
+from .selectors import case_filter_choices
 
 
 class DateInput(forms.DateInput):
@@ -314,11 +315,11 @@ class CaseFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Alle"))] + CaseStatus.choices, required=False, widget=FastSelect
     )
-    conflict_type = ModelChoiceField(
-        label=_("Soort conflict"), queryset=ConflictType.objects.none(), required=False, widget=FastSelect
+    conflict_type = forms.TypedChoiceField(
+        label=_("Soort conflict"), coerce=int, empty_value=None, required=False, widget=FastSelect
     )
-    neighbourhood = ModelChoiceField(
-        label=_("Wijk"), queryset=Neighbourhood.objects.none(), required=False, widget=FastSelect
+    neighbourhood = forms.TypedChoiceField(
+        label=_("Wijk"), coerce=int, empty_value=None, required=False, widget=FastSelect
     )
     channel = forms.ChoiceField(
         label=_("Binnengekomen via"),
@@ -326,11 +327,11 @@ class CaseFilterForm(forms.Form):
         required=False,
         widget=FastSelect,
     )
-    referrer_organisation = ModelChoiceField(
-        label=_("Verwijzer"), queryset=PartnerOrganisation.objects.none(), required=False, widget=FastSelect
+    referrer_organisation = forms.TypedChoiceField(
+        label=_("Verwijzer"), coerce=int, empty_value=None, required=False, widget=FastSelect
     )
-    mediator = ModelChoiceField(
-        label=_("Bemiddelaar"), queryset=MediatorProfile.objects.none(), required=False, widget=FastSelect
+    mediator = forms.TypedChoiceField(
+        label=_("Bemiddelaar"), coerce=int, empty_value=None, required=False, widget=FastSelect
     )
     reported_from = forms.DateField(label=_("Gemeld vanaf"), widget=DateInput(), required=False)
     reported_until = forms.DateField(label=_("Gemeld tot en met"), widget=DateInput(), required=False)
@@ -349,10 +350,9 @@ class CaseFilterForm(forms.Form):
 
     def __init__(self, *args, service_id, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["conflict_type"].queryset = ConflictType.objects.filter(service_id=service_id)
-        self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(service_id=service_id)
-        self.fields["referrer_organisation"].queryset = PartnerOrganisation.objects.filter(service_id=service_id)
-        self.fields["mediator"].queryset = MediatorProfile.objects.filter(service_id=service_id)
+        # The service's own records only: an id from elsewhere is not a valid choice.
+        for name, choices in case_filter_choices(service_id).items():
+            self.fields[name].choices = [("", _("Alle")), *choices]
 
     def filter(self, queryset):
         if not self.is_valid():

@@ -228,6 +228,10 @@ class Case(TimeStampedModel):
         indexes = [
             models.Index(fields=["service", "status", "reported_on"], name="case_service_status_idx"),
             models.Index(fields=["service", "-reported_on", "-id"], name="case_service_reported_idx"),
+            # The case list filtered on a neighbourhood (and a status), newest first.
+            models.Index(
+                fields=["service", "neighbourhood", "status", "-reported_on", "-id"], name="case_service_nbh_idx"
+            ),
             models.Index(fields=["service", "channel"], name="case_service_channel_idx"),
             models.Index(fields=["service", "follow_up_due_on"], name="case_service_followup_idx"),
             models.Index(fields=["service", "standby_review_on"], name="case_service_standby_idx"),

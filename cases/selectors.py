@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, prefetch_related_objects
@@ -14,9 +15,10 @@ from django.utils.translation import gettext_lazy as _
 
 from buurtbemiddeling.models import Neighbourhood
 from buurtbemiddeling.roles import PERM_COORDINATE
+from partners.models import PartnerOrganisation
 
 from .constants import OPEN_STATUSES, CaseStatus
-from .models import Assignment, Case, MediatorAcquaintance, MediatorProfile, Party
+from .models import Assignment, Case, ConflictType, MediatorAcquaintance, MediatorProfile, Party
 
 
 def subtract_working_days(day: dt.date, days: int) -> dt.date:
@@ -57,6 +59,39 @@ def case_list_for_user(user):
         .annotate(neighbourhood_name=F("neighbourhood__name"))
         .prefetch_related(SIDE_A_PARTIES)
     )
+
+
+# The case list's filters that pick one of the service's own records: field -> model.
+FILTER_LISTS = {
+    "conflict_type": ConflictType,
+    "neighbourhood": Neighbourhood,
+    "referrer_organisation": PartnerOrganisation,
+    "mediator": MediatorProfile,
+}
+FILTER_CHOICES_TIMEOUT = 300
+
+
+def filter_choices_key(service_id) -> str:
+    return f"case-filter-choices:v1:{service_id}"
+
+
+def case_filter_choices(service_id) -> dict[str, list[tuple[int, str]]]:
+    """(id, name) per filter list of the case list, for one service, in each model's order.
+
+    Kept in the shared cache: every case list page needs all four lists, and they change
+    only when an admin or coordinator edits them. Saving or deleting one of those records
+    drops its service's entry (cases/signals.py); the timeout catches bulk updates that
+    send no signal.
+    """
+    key = filter_choices_key(service_id)
+    choices = cache.get(key)
+    if choices is None:
+        choices = {
+            field: list(model.objects.filter(service_id=service_id).values_list("id", "name"))
+            for field, model in FILTER_LISTS.items()
+        }
+        cache.set(key, choices, FILTER_CHOICES_TIMEOUT)
+    return choices
 
 
 def case_get_for_user(user, *, reference: str) -> Case:
@@ -343,7 +378,7 @@ def keyset_page(queryset, *, ordering, after: str | None = None, before: str | N
     """One page of `queryset` in `ordering` (which must end in a unique field, e.g. id)."""
     fields = [spec.lstrip("-") for spec in ordering]
     reversed_ordering = [spec[1:] if spec.startswith("-") else f"-{spec}" for spec in ordering]
-    count = queryset.order_by()[: COUNT_LIMIT + 1].count()
+    count = queryset.order_by().values("pk")[: COUNT_LIMIT + 1].count()
     values = _decode_cursor(before, fields, queryset.model) if before else None
     if values is not None:
         rows = list(queryset.filter(_after(ordering, values, reverse=True)).order_by(*reversed_ordering)[: size + 1])

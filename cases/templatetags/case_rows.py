@@ -8,7 +8,6 @@ escaped values: the URL from one reversed pattern, the date from the month names
 active language. The markup is pinned to the template version by tests/cases/test_case_rows.py.
 """
 
-from html import escape as _html_escape
 from urllib.parse import quote
 
 from django import template
@@ -17,18 +16,13 @@ from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from buurtbemiddeling.fasthtml import escape
+
 register = template.Library()
 
 ROW = '<tr><td><a href="{}">{}</a>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>'
 # What django.urls.reverse leaves unquoted in a path argument.
 URL_SAFE = "!$&'()*+,;=/~:@"
-
-
-def escape(value) -> str:
-    """django.utils.html.conditional_escape for plain values, without its lazy-string checks."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return _html_escape(str(value))
 
 
 @register.simple_tag

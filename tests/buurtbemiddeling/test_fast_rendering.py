@@ -18,6 +18,9 @@ from cases.forms import CaseFilterForm
         ([("", "Alle"), ("Groep", [("x", "X"), ("y", "Y")])], "y", {"id": "id_f", "aria-invalid": "true"}),
         ([(1, "één"), (2, "twee")], None, {"required": True, "disabled": False}),
         ([("\"'", "quotes")], "\"'", {}),
+        ([("a", "first"), ("a", "again"), (None, "none")], "a", {}),  # only the first match is selected
+        ([("", "---"), (3, "drie")], 3, {"class": "form-select"}),
+        ([("", "Alle"), (3, "drie")], "", {"class": "form-select"}),
     ],
 )
 def test_fast_select_renders_the_same_html_as_djangos_select(choices, value, attrs):

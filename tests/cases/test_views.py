@@ -1,11 +1,13 @@
 """The coordinator's and mediator's pages, driven as a user would through the test client."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from buurtbemiddeling.factories import NeighbourhoodFactory
 from cases.constants import CaseStatus, ConversationKind, EventKind, Side
 from cases.factories import MediatorProfileFactory
 from cases.models import Agreement, Case, CaseEvent, Conversation, Outcome, Party
@@ -351,6 +353,46 @@ def test_list_filters_narrow_the_list(login, coordinator, make_case, neighbourho
     elsewhere = make_case()
     html = login(coordinator).get(reverse("cases:list") + f"?neighbourhood={neighbourhood.pk}").text
     assert in_wijk.reference in html and elsewhere.reference not in html
+
+
+def filter_options(html, name):
+    select = html.split(f'<select name="{name}"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select)
+
+
+def test_the_filter_lists_are_the_services_own_and_follow_every_edit(
+    login, coordinator, service, neighbourhood, other_service, django_capture_on_commit_callbacks
+):
+    NeighbourhoodFactory(service=other_service, name="Elders")
+    client = login(coordinator)
+    assert filter_options(client.get(reverse("cases:list")).text, "neighbourhood") == ["Alle", "Centrum"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        added = NeighbourhoodFactory(service=service, name="Achterhoek")
+    assert filter_options(client.get(reverse("cases:list")).text, "neighbourhood") == ["Alle", "Achterhoek", "Centrum"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        added.name = "Oost"
+        added.save()
+        MediatorProfileFactory(service=service, name="Nieuwe Bemiddelaar")
+    html = client.get(reverse("cases:list")).text
+    assert filter_options(html, "neighbourhood") == ["Alle", "Centrum", "Oost"]
+    assert "Nieuwe Bemiddelaar" in filter_options(html, "mediator")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        added.delete()
+    assert filter_options(client.get(reverse("cases:list")).text, "neighbourhood") == ["Alle", "Centrum"]
+
+
+def test_a_filter_on_another_services_record_is_refused_at_the_field(login, coordinator, other_service, case):
+    theirs = NeighbourhoodFactory(service=other_service, name="Elders")
+
+    response = login(coordinator).get(reverse("cases:list") + f"?neighbourhood={theirs.pk}&status=registered")
+
+    assert response.status_code == 200
+    assert 'id="error_1_id_neighbourhood"' in response.text
+    assert '<option value="registered" selected>' in response.text  # the other input is kept
+    assert case.reference in response.text  # an invalid filter narrows nothing
 
 
 @pytest.mark.parametrize("sort", ["-reported", "reported", "reference", "-reference", "status"])

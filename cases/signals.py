@@ -1,0 +1,27 @@
+"""Keeping cached reads in step with the records they were read from."""
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from buurtbemiddeling.models import MediationService
+
+from .selectors import FILTER_LISTS, filter_choices_key
+
+
+def forget_filter_choices(sender, instance, **kwargs):
+    """A changed filter list: the service's cached choices go, now and once it is committed.
+
+    Now, so the rest of this transaction reads the change; after commit, so a page that
+    read the old lists in between does not keep them.
+    """
+    service_id = instance.pk if sender is MediationService else instance.service_id
+    key = filter_choices_key(service_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+def connect():
+    for model in [*FILTER_LISTS.values(), MediationService]:
+        post_save.connect(forget_filter_choices, sender=model, dispatch_uid=f"filter-choices-save-{model.__name__}")
+        post_delete.connect(forget_filter_choices, sender=model, dispatch_uid=f"filter-choices-delete-{model.__name__}")
