@@ -106,12 +106,20 @@ def case_get_for_user(user, *, reference: str) -> Case:
 
 
 QUEUE_LIMIT = 10
+QUEUE_TITLES = {
+    "overdue": _("Eerste contact te laat"),
+    "new": _("Nieuwe meldingen beoordelen"),
+    "standby_review": _("Standby: herbeoordelen"),
+    "follow_up_due": _("Nazorg bellen"),
+    "without_pair": _("Geschikt, nog zonder bemiddelaars"),
+    "mine": _("Mijn lopende zaken"),
+}
 
 
 def work_queue_for_user(user, *, today: dt.date | None = None) -> list[dict]:
     """The coordinator's home page: what needs attention today, most urgent first.
 
-    Each entry: a key, the count and the first few cases (with what a list row shows). The
+    Each entry: a key, a title, the count and the first few cases (with what a list row shows). The
     queue is the coordinators' page, so it covers what `Case.objects.visible_to` gives a
     coordinator: every case of their service; anyone else gets no sections.
 
@@ -180,7 +188,7 @@ def work_queue_for_user(user, *, today: dt.date | None = None) -> list[dict]:
     )
     rows = list(Case.objects.raw(sql, params))
     prefetch_related_objects(rows, SIDE_A_PARTIES)
-    sections = [{"key": key, "count": 0, "cases": []} for key in rules]
+    sections = [{"key": key, "title": QUEUE_TITLES[key], "count": 0, "cases": []} for key in rules]
     for case in rows:
         section = sections[case.rule]
         section["count"] = case.total
