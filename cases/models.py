@@ -105,13 +105,22 @@ class CaseQuerySet(models.QuerySet):
         """
         if not getattr(user, "is_authenticated", False) or not user.service_id:
             return self.none()
-        in_service = self.filter(service_id=user.service_id)
-        if user.has_perm(PERM_COORDINATE):
-            return in_service
+        whole_service = self.whole_service_of(user)
+        if whole_service is not None:
+            return self.filter(service_id=whole_service)
         if user.has_perm(PERM_MEDIATE):
             active = Assignment.objects.filter(case=OuterRef("pk"), mediator__user=user, ended_on__isnull=True)
-            return in_service.filter(Exists(active))
+            return self.filter(service_id=user.service_id).filter(Exists(active))
         return self.none()
+
+    def whole_service_of(self, user) -> int | None:
+        """The service whose every case `visible_to` gives the user (a coordinator's), else None.
+
+        For reads written in SQL (the work queue), which cannot start from the queryset.
+        """
+        if getattr(user, "is_authenticated", False) and user.service_id and user.has_perm(PERM_COORDINATE):
+            return user.service_id
+        return None
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)

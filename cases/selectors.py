@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buurtbemiddeling.models import Neighbourhood
-from buurtbemiddeling.roles import PERM_COORDINATE
 from partners.models import PartnerOrganisation
 
 from .constants import OPEN_STATUSES, CaseStatus
@@ -119,9 +118,9 @@ QUEUE_TITLES = {
 def work_queue_for_user(user, *, today: dt.date | None = None) -> list[dict]:
     """The coordinator's home page: what needs attention today, most urgent first.
 
-    Each entry: a key, a title, the count and the first few cases (with what a list row shows). The
-    queue is the coordinators' page, so it covers what `Case.objects.visible_to` gives a
-    coordinator: every case of their service; anyone else gets no sections.
+    Each entry: a key, a title, the count and the first few cases (with what a list row
+    shows). The cases are those of the service `Case.objects.whole_service_of(user)` names,
+    which is what `visible_to` gives a coordinator; anyone else gets no sections.
 
     Two queries whatever the data: one statement with, per rule, its count (a window count)
     and its first rows, each rule served by an index on the open cases; then the parties of
@@ -131,7 +130,8 @@ def work_queue_for_user(user, *, today: dt.date | None = None) -> list[dict]:
     (docs/adr/0004-hot-pages-at-a-million-cases.md).
     """
     today = today or timezone.localdate()
-    if not (user.is_authenticated and user.service_id and user.has_perm(PERM_COORDINATE)):
+    service_id = Case.objects.whole_service_of(user)
+    if service_id is None:
         return []
     date = connection.ops.adapt_datefield_value
     overdue_before = subtract_working_days(today, user.service.first_contact_target_days)
@@ -176,7 +176,7 @@ def work_queue_for_user(user, *, today: dt.date | None = None) -> list[dict]:
             f"FROM {Case._meta.db_table} c WHERE c.service_id = %s AND {condition} "
             f"ORDER BY {ordering} LIMIT {QUEUE_LIMIT}) r{number}"
         )
-        params += [user.service_id, *condition_params]
+        params += [service_id, *condition_params]
     # Table names and the fragments above; every value is a parameter.
     sql = (
         "SELECT q.rule, q.total, c.id, c.service_id, c.reference, c.year, c.sequence, c.status, c.channel, "  # noqa: S608
