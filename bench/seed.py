@@ -32,8 +32,8 @@ from buurtbemiddeling.constants import ROLE_GROUP_NAMES, Role  # noqa: E402
 from buurtbemiddeling.models import MediationService, Neighbourhood, PostcodeRange, User  # noqa: E402
 from cases.models import Case, MediatorProfile  # noqa: E402
 from cases.services import service_setup_reference_lists  # noqa: E402
-from partners.constants import OrganisationKind  # noqa: E402
-from partners.models import PartnerOrganisation  # noqa: E402
+from organisations.constants import OrganisationKind  # noqa: E402
+from organisations.models import PartnerOrganisation  # noqa: E402
 
 SCALES = {"full": (100, 100_000, 1_000_000), "small": (10, 1_000, 10_000), "tiny": (3, 300, 1_000)}
 PASSWORD = "bench-wachtwoord-2026"  # noqa: S105 - a throwaway benchmark database

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import AccessLog, MediationService, Municipality, Neighbourhood, PostcodeRange, User
+from .signals import service_created
 
 
 class ServiceScopedAdmin(admin.ModelAdmin):
@@ -39,11 +40,10 @@ class MediationServiceAdmin(admin.ModelAdmin):
     inlines = [MunicipalityInline, PostcodeRangeInline]
 
     def save_model(self, request, obj, form, change):
-        from cases.services import service_setup_reference_lists
-
         super().save_model(request, obj, form, change)
         if not change:
-            service_setup_reference_lists(service=obj)
+            # The apps built on tenancy set the new service up (cases: the standard reference lists).
+            service_created.send(sender=MediationService, service=obj)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -7,6 +7,9 @@ class BuurtbemiddelingConfig(AppConfig):
     verbose_name = _("Buurtbemiddeling")
 
     def ready(self):
-        from . import audit
+        from django.db.models.signals import post_migrate
+
+        from . import audit, roles
 
         audit.register_models()
+        post_migrate.connect(roles.apply_roles_after_migrate, dispatch_uid="buurtbemiddeling.apply_roles")

@@ -38,7 +38,7 @@ PERSONAL_FIELDS = {
     "referrals.ReferralConsent": ["agreed_by"],
     "buurtbemiddeling.User": ["email", "phone", "first_name", "last_name"],
     "cases.MediatorProfile": ["phone", "email", "street", "postcode"],
-    "partners.ContactPerson": ["name", "phone", "email"],
+    "organisations.ContactPerson": ["name", "phone", "email"],
     "partners.Consultation": ["professional_name", "topic", "follow_up"],
     "partners.DisclosureConsent": [],
     "partners.PreTrajectory": ["notes", "end_reason"],

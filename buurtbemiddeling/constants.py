@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    """The roles people have. Each is a Django group whose permissions a data migration sets."""
+    """The roles people have. Each is a Django group holding the permissions of roles.ROLE_PERMISSIONS."""
 
     COORDINATOR = "coordinator", _("Coördinator")
     MEDIATOR = "mediator", _("Bemiddelaar")
@@ -11,7 +11,7 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Beheerder")
 
 
-# Group names as created by the data migration (buurtbemiddeling/migrations/0003_roles.py).
+# The role groups' names (buurtbemiddeling/roles.py gives them their permissions).
 # Only the demo seeder and tests use these, to put a person in a role; permission checks never do.
 ROLE_GROUP_NAMES = {
     Role.COORDINATOR: "Coördinatoren",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device as OTPDevice
 from django_otp.models import ThrottlingMixin
 
+from .roles import PERM_COORDINATE
 from .validators import validate_reference_prefix
 
 
@@ -61,6 +62,44 @@ class ServiceScopedQuerySet(models.QuerySet):
         if not user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
             return self.none()
         return self.filter(service_id=user.service_id)
+
+
+class CoordinatorScopedQuerySet(models.QuerySet):
+    """The tenancy gateway for records only coordinators work with (partner records).
+
+    Coordinators of the owning service with the model's view permission see them; everyone
+    else, partner users (referrers) and installation admins included, sees none.
+    `service_lookup` says how a row reaches its service.
+    """
+
+    service_lookup = "service_id"
+
+    def visible_to(self, user):
+        if not getattr(user, "is_authenticated", False) or not user.service_id:
+            return self.none()
+        opts = self.model._meta
+        if not (user.has_perm(PERM_COORDINATE) and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")):
+            return self.none()
+        return self.filter(**{self.service_lookup: user.service_id})
+
+
+def collect_other_service_errors(service_id, errors: dict, **related) -> None:
+    """Collect an error for every related object that belongs to another service."""
+    for field, obj in related.items():
+        if obj is not None and service_id is not None and obj.service_id != service_id:
+            errors[field] = _("Dit hoort bij een andere bemiddelingsorganisatie.")
+
+
+def require_same_service(service_id, **related) -> None:
+    """Refuse (ValidationError per field) anything related that belongs to another service.
+
+    The one check every service function and model `clean()` uses when a write joins
+    records: a case and a partner organisation, a case and a mediator, and so on.
+    """
+    errors: dict = {}
+    collect_other_service_errors(service_id, errors, **related)
+    if errors:
+        raise ValidationError(errors)
 
 
 class MediationServiceQuerySet(models.QuerySet):
@@ -275,7 +314,7 @@ class User(AbstractUser):
         related_name="users",
     )
     partner_organisation = models.ForeignKey(
-        "partners.PartnerOrganisation",
+        "organisations.PartnerOrganisation",
         verbose_name=_("partnerorganisatie"),
         on_delete=models.PROTECT,
         null=True,

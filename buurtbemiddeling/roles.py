@@ -1,11 +1,101 @@
-"""A person's role, derived from their permissions (never from group names)."""
+"""The roles: who holds which permission, in one table, and a person's role.
 
-from .constants import Role
+Code asks `user.has_perm(...)`; which role holds which permission is the table below,
+applied after every `migrate` (and after a test flushes the database) by `apply_roles`.
+The groups then hold exactly these permissions: a change here is a change of the roles,
+reviewed as code. A person's role is derived from their permissions, never from a group
+name.
+"""
+
+from .constants import ROLE_GROUP_NAMES, Role
 
 PERM_COORDINATE = "cases.coordinate_case"
 PERM_MEDIATE = "cases.mediate_case"
 PERM_REFER = "referrals.submit_referral"
 PERM_VIEW_ORGANISATION_REFERRALS = "referrals.view_organisation_referrals"
+
+VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+EDIT = (VIEW, ADD, CHANGE)
+ALL = (VIEW, ADD, CHANGE, DELETE)
+
+# The partner records of the four ways of working together (partners/).
+COLLABORATION_MODELS = (
+    "consultation",
+    "disclosureconsent",
+    "pretrajectory",
+    "pretrajectoryparticipation",
+    "accompaniment",
+    "jointvisit",
+)
+
+
+def _grants(table: dict[str, dict[str, tuple[str, ...]]]) -> set[str]:
+    """{"app": {"model": actions}} -> {"app.action_model", ...}; "" as model: a custom codename."""
+    perms = set()
+    for app, models in table.items():
+        for model, actions in models.items():
+            if model.startswith("="):
+                perms.add(f"{app}.{model[1:]}")
+                continue
+            perms.update(f"{app}.{action}_{model}" for action in actions)
+    return perms
+
+
+# Role -> permissions ("app_label.codename"). Models of an app are named by their
+# lower-case model name; "=codename" is one of the apps' own permissions.
+ROLE_PERMISSIONS: dict[Role, set[str]] = {
+    Role.COORDINATOR: _grants(
+        {
+            "buurtbemiddeling": {"neighbourhood": (VIEW,), "municipality": (VIEW,)},
+            "organisations": {"partnerorganisation": EDIT, "contactperson": EDIT, "workingagreement": EDIT},
+            "cases": {
+                "=coordinate_case": (),
+                "case": EDIT,
+                "party": EDIT,
+                "conversation": (VIEW, ADD),
+                "agreement": EDIT,
+                "assignment": EDIT,
+                "mediatorprofile": (VIEW,),
+                "caseevent": (VIEW,),
+                "conflicttype": (VIEW,),
+                "unsuitabilityreason": (VIEW,),
+                "outcome": (VIEW,),
+            },
+            "referrals": {"referral": (VIEW,)},
+            "partners": dict.fromkeys(COLLABORATION_MODELS, EDIT),
+        }
+    ),
+    Role.MEDIATOR: _grants(
+        {
+            "cases": {
+                "=mediate_case": (),
+                "case": (VIEW,),
+                "party": (VIEW,),
+                "conversation": (VIEW, ADD),
+                "agreement": (VIEW, ADD),
+            },
+        }
+    ),
+    Role.REFERRER: _grants({"referrals": {"=submit_referral": ()}}),
+    Role.ADMIN: _grants(
+        {
+            "auth": {"group": (VIEW,)},
+            "buurtbemiddeling": dict.fromkeys(
+                ("mediationservice", "municipality", "postcoderange", "neighbourhood", "user"), ALL
+            ),
+            "organisations": dict.fromkeys(("partnerorganisation", "contactperson", "workingagreement"), ALL),
+            "cases": {
+                **dict.fromkeys(
+                    ("conflicttype", "unsuitabilityreason", "outcome", "mediatorprofile", "mediatoracquaintance"), ALL
+                ),
+                "case": (VIEW,),
+            },
+            "referrals": {"referral": (VIEW,)},
+            "partners": dict.fromkeys(COLLABORATION_MODELS, ALL),
+            "reports": dict.fromkeys(("nationalcategory", "nationalcategorymapping"), ALL),
+        }
+    ),
+}
 
 
 def role_of(user) -> Role | None:
@@ -24,28 +114,35 @@ def role_of(user) -> Role | None:
     return None
 
 
-def ensure_role_groups() -> None:
-    """Create the role groups as the data migration does, if they are missing.
-
-    Only tests and the demo seeder need this: a test that flushes the database (a live
-    server test) also removes the rows the data migrations wrote. Every migration that grants
-    role permissions must be listed here too.
-    """
-    import importlib
-
+def apply_roles(*, using: str = "default") -> None:
+    """Give every role group exactly the permissions of ROLE_PERMISSIONS (idempotent)."""
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.management import create_contenttypes
 
     for app_config in apps.get_app_configs():
-        create_permissions(app_config, verbosity=0)
-    grants = []
-    roles = importlib.import_module("buurtbemiddeling.migrations.0003_roles").ROLES
-    grants += [(group, perm) for group, perms in roles.items() for perm in perms]
-    partners = importlib.import_module("partners.migrations.0003_coordinator_permissions").GRANTS
-    grants += [(group, perm) for group, perms in partners.items() for perm in perms]
-    figures = importlib.import_module("cases.migrations.0003_national_mapping_figures").ADMIN_PERMISSIONS
-    grants += [("Beheerders", ("cases", codename)) for codename in figures]
-    for group_name, (app_label, codename) in grants:
-        group, _ = Group.objects.get_or_create(name=group_name)
-        group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        create_contenttypes(app_config, verbosity=0, using=using)
+        create_permissions(app_config, verbosity=0, using=using)
+    by_name = {
+        f"{app}.{codename}": pk
+        for pk, app, codename in Permission.objects.using(using).values_list(
+            "pk", "content_type__app_label", "codename"
+        )
+    }
+    for role, perms in ROLE_PERMISSIONS.items():
+        missing = perms - by_name.keys()
+        if missing:
+            raise LookupError(f"Role {role}: unknown permissions {sorted(missing)}")
+        group, _created = Group.objects.using(using).get_or_create(name=ROLE_GROUP_NAMES[role])
+        group.permissions.set([by_name[perm] for perm in perms])
+
+
+def apply_roles_after_migrate(sender, app_config=None, using="default", **kwargs) -> None:
+    """post_migrate receiver: once per migrate (or flush), after all apps' permissions exist."""
+    if app_config is not None and app_config.label == "buurtbemiddeling":
+        apply_roles(using=using)
+
+
+# Tests and the demo seeder used to call this name.
+ensure_role_groups = apply_roles

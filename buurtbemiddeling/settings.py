@@ -46,10 +46,15 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # The app floors, ground floor first (docs/architecture.md): an app imports only apps above it here.
     "buurtbemiddeling",
-    "partners",
+    "organisations",
     "cases",
     "referrals",
+    "partners",
+    "selfreport",
+    "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -31,9 +31,9 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("wachtwoord/nieuw/klaar/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
-    path("melden/", include("cases.selfreport_urls")),
+    path("melden/", include("selfreport.urls")),
     path("zaken/", include("cases.urls")),
-    path("cijfers/", include("cases.figures_urls")),
+    path("cijfers/", include("reports.urls")),
     path("verwijzingen/", include("referrals.urls")),
     path("partners/", include("partners.urls")),
     # One login page for everyone (the admin's own would bypass what ours adds).

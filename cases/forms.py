@@ -12,8 +12,8 @@ from buurtbemiddeling.validators import (
     normalise_postcode,
     validate_no_control_characters,
 )
-from partners.constants import OrganisationKind
-from partners.models import PartnerOrganisation
+from organisations.constants import OrganisationKind
+from organisations.models import PartnerOrganisation
 
 from . import workflow
 from .constants import CaseStatus, Channel, ConversationKind, Participation, Side, Tenure

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from buurtbemiddeling.models import MediationService
 
+from . import timeline
 from .constants import ENDED_STATUSES, EventKind
 from .models import Agreement, Case, CaseEvent, Conversation, Party
 
@@ -184,7 +185,7 @@ def resident_erase(*, party: Party, actor) -> int:
     registrations = [own for own in same_resident(party) if own.case.status in ENDED_STATUSES]
     _anonymise_parties(registrations)
     for own in registrations:
-        CaseEvent.objects.create(
+        timeline.record(
             case=own.case, kind=EventKind.NOTE, actor=actor, reason=_("Gegevens van een bewoner gewist op verzoek.")
         )
     return len(registrations)

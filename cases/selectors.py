@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buurtbemiddeling.models import Neighbourhood
-from partners.models import PartnerOrganisation
+from organisations.models import PartnerOrganisation
 
 from .constants import OPEN_STATUSES, CaseStatus
 from .models import Assignment, Case, ConflictType, MediatorAcquaintance, MediatorProfile, Party

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from buurtbemiddeling.models import MediationService
 
-from . import workflow
+from . import events, timeline, workflow
 from .constants import (
     DEFAULT_CONFLICT_TYPES,
     DEFAULT_OUTCOMES,
@@ -26,7 +26,6 @@ from .models import (
     Agreement,
     Assignment,
     Case,
-    CaseEvent,
     ConflictType,
     Conversation,
     MediatorProfile,
@@ -53,18 +52,6 @@ def service_setup_reference_lists(*, service: MediationService) -> None:
                 "requires_conversation": needs_conversation,
             },
         )
-
-
-def _event(*, case: Case, kind: str, actor, reason: str = "", from_status: str = "", to_status: str = "", at=None):
-    return CaseEvent.objects.create(
-        case=case,
-        kind=kind,
-        actor=actor if getattr(actor, "pk", None) else None,
-        reason=reason,
-        from_status=from_status,
-        to_status=to_status,
-        created_at=at or timezone.now(),
-    )
 
 
 def _next_sequence(*, service: MediationService, year: int) -> int:
@@ -138,7 +125,7 @@ def case_create(
         party = Party(case=case, **data)
         party.full_clean()
         party.save()
-    _event(case=case, kind=EventKind.CREATED, actor=actor, to_status=case.status, at=at)
+    timeline.record(case=case, kind=EventKind.CREATED, actor=actor, to_status=case.status, at=at)
     return case
 
 
@@ -201,40 +188,21 @@ def case_transition(
 
     source = case.status
     case.status = to_status
-    if to_status == CaseStatus.INTAKE and case.first_contact_at is None:
-        case.first_contact_at = now
-    if to_status == CaseStatus.SUITABLE:
-        case.is_suitable = True
-        case.suitability_decided_at = now
-        case.unsuitability_reason = None
-    if to_status == CaseStatus.UNSUITABLE:
-        case.is_suitable = False
-        case.suitability_decided_at = now
-        case.unsuitability_reason = unsuitability_reason
-        case.unsuitability_advice = advice
-        # An unsuitable case has ended too: the retention period runs from here.
-        case.closed_at = now
-    if to_status == CaseStatus.STANDBY:
-        case.standby_review_on = review_on
-    elif source == CaseStatus.STANDBY:
-        case.standby_review_on = None
-    if to_status == CaseStatus.CLOSED:
-        case.outcome = outcome
-        case.closed_at = now
-        case.follow_up_due_on = None
-    if source in (CaseStatus.CLOSED, CaseStatus.UNSUITABLE):
-        # Reopened: the earlier outcome stays in the timeline, not on the case.
-        case.outcome = None
-        case.closed_at = None
-        case.is_suitable = None
-        case.suitability_decided_at = None
-        case.unsuitability_reason = None
-        case.unsuitability_advice = ""
+    workflow.apply_effects(
+        case,
+        source=source,
+        target=to_status,
+        now=now,
+        unsuitability_reason=unsuitability_reason,
+        advice=advice,
+        review_on=review_on,
+        outcome=outcome,
+    )
     case.full_clean()
     case.save()
     # The decision itself goes into the timeline, so it survives a later reopening.
     decision = outcome or (unsuitability_reason if to_status == CaseStatus.UNSUITABLE else None)
-    _event(
+    timeline.record(
         case=case,
         kind=EventKind.STATUS_CHANGED,
         actor=actor,
@@ -243,11 +211,10 @@ def case_transition(
         reason=": ".join(part for part in (decision and decision.name, reason) if part),
         at=now,
     )
-    if case.channel == Channel.REFERRAL:
-        # Imported here: referrals builds on cases, not the other way round.
-        from referrals.services import notify_referrer_after_commit
-
-        notify_referrer_after_commit(case)
+    # Apps built on cases react after commit (a referrer hears the new milestone).
+    events.send_on_commit(
+        events.case_status_changed, case_id=case.pk, from_status=source, to_status=to_status, channel=case.channel
+    )
     return case
 
 
@@ -265,7 +232,7 @@ def mediator_assign(
     if case.assignments.filter(ended_on__isnull=True).count() >= 2:
         raise ValidationError({"mediator": _("Deze zaak heeft al twee bemiddelaars. Vervang er eerst één.")})
     assignment = Assignment.objects.create(case=case, mediator=mediator, started_on=started_on or timezone.localdate())
-    _event(case=case, kind=EventKind.MEDIATOR_ASSIGNED, actor=actor, reason=mediator.name, at=at)
+    timeline.record(case=case, kind=EventKind.MEDIATOR_ASSIGNED, actor=actor, reason=mediator.name, at=at)
     return assignment
 
 
@@ -298,7 +265,9 @@ def conversation_log(
     conversation.save()
     conversation.mediators.set([m for m in mediators if m.service_id == case.service_id])
     conversation.parties.set([p for p in parties if p.case_id == case.pk])
-    _event(case=case, kind=EventKind.CONVERSATION_LOGGED, actor=actor, reason=conversation.get_kind_display(), at=at)
+    timeline.record(
+        case=case, kind=EventKind.CONVERSATION_LOGGED, actor=actor, reason=conversation.get_kind_display(), at=at
+    )
     agreements = [text.strip() for text in agreements if text and text.strip()]
     if kind == ConversationKind.FOLLOW_UP_CALL and not agreements:
         # The follow-up call is done: it leaves the work queue.
@@ -313,7 +282,7 @@ def conversation_log(
         # Reaching agreements schedules the follow-up call.
         Case.objects.filter(pk=case.pk).update(follow_up_due_on=review_on)
         case.follow_up_due_on = review_on
-        _event(
+        timeline.record(
             case=case,
             kind=EventKind.AGREEMENT_MADE,
             actor=actor,
@@ -336,7 +305,7 @@ def assignment_end(*, assignment: Assignment, actor, reason: str, ended_on: dt.d
     assignment.end_reason = reason
     assignment.full_clean()
     assignment.save()
-    _event(
+    timeline.record(
         case=assignment.case,
         kind=EventKind.MEDIATOR_REPLACED,
         actor=actor,
@@ -351,7 +320,7 @@ def party_add(*, case: Case, actor, data: dict) -> Party:
     party = Party(case=case, **data)
     party.full_clean()
     party.save()
-    _event(case=case, kind=EventKind.PARTY_ADDED, actor=actor, reason=party.get_side_display())
+    timeline.record(case=case, kind=EventKind.PARTY_ADDED, actor=actor, reason=party.get_side_display())
     return party
 
 
@@ -364,7 +333,7 @@ def party_set_participation(*, party: Party, actor, participation: str) -> Party
     party.participation = participation
     party.full_clean()
     party.save(update_fields=["participation", "updated_at"])
-    _event(
+    timeline.record(
         case=party.case,
         kind=EventKind.PARTICIPATION_CHANGED,
         actor=actor,

@@ -1,10 +1,11 @@
-"""Keeping cached reads in step with the records they were read from."""
+"""Receivers of cases: cached reads kept in step with their records, a new service set up."""
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from buurtbemiddeling.models import MediationService
+from buurtbemiddeling.signals import service_created
 
 from .selectors import FILTER_LISTS, filter_choices_key
 
@@ -21,7 +22,15 @@ def forget_filter_choices(sender, instance, **kwargs):
     transaction.on_commit(lambda: cache.delete(key))
 
 
+def set_up_new_service(sender, service, **kwargs):
+    """A new mediation service gets the standard reference lists (its admin edits them later)."""
+    from .services import service_setup_reference_lists
+
+    service_setup_reference_lists(service=service)
+
+
 def connect():
+    service_created.connect(set_up_new_service, dispatch_uid="cases.set_up_new_service")
     for model in [*FILTER_LISTS.values(), MediationService]:
         post_save.connect(forget_filter_choices, sender=model, dispatch_uid=f"filter-choices-save-{model.__name__}")
         post_delete.connect(forget_filter_choices, sender=model, dispatch_uid=f"filter-choices-delete-{model.__name__}")

@@ -13,11 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from buurtbemiddeling import audit
 from buurtbemiddeling.roles import PERM_COORDINATE, PERM_MEDIATE
-from partners.views import case_panel
-from referrals.models import Referral
-from referrals.services import WITHDRAWABLE
 
-from . import privacy, selectors, services, workflow
+from . import panels, privacy, selectors, services, workflow
 from .constants import Side
 from .forms import (
     AssignMediatorForm,
@@ -191,13 +188,9 @@ def _render_detail(request, case, *, status=200, **bound):
         "party_form": bound.get("party_form") or PartyForm(service=case.service, prefix="new"),
         "participation_form": ParticipationForm(),
         "side_choices": Side.choices,
-        "referral": Referral.objects.filter(case=case)
-        .select_related("organisation", "referrer", "confirmed_by")
-        .prefetch_related("consents__party")
-        .first(),
-        "referral_withdrawable": case.status in WITHDRAWABLE,
         "access_history": audit.access_history(object_type="case", object_id=case.reference, limit=20),
-        "collaboration": case_panel(case),
+        # What the apps built on cases add: the referral, the work with partners (cases/panels.py).
+        "panels": panels.panels_for(request, case),
     }
     if case.is_open and len(active) < 2:
         context["assign_form"] = bound.get("assign_form") or AssignMediatorForm(

@@ -1,10 +1,14 @@
-"""The case status machine: the one table of allowed transitions.
+"""The case status machine: the one table of allowed transitions and what each step does.
 
 Nothing else in the code decides what may follow what. `cases.services.case_transition`
-consults this table; the case page shows only the actions listed here for the current
-status; the tests check every status x status pair against it.
+consults this table, checks what the step needs and applies the effects of leaving the
+old status and entering the new one (`ON_LEAVE`, `ON_ENTER`, below the table); the case
+page shows only the actions listed here for the current status; the tests check every
+status x status pair against it.
 """
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -66,3 +70,76 @@ def allowed_transitions(source: str) -> list[Transition]:
 
 def is_allowed(source: str, target: str) -> bool:
     return get_transition(source, target) is not None
+
+
+# --- What a step does to the case ---------------------------------------------------------
+# Each effect sets the case's dated milestones and decision fields; `case_transition` saves.
+# Leaving the old status is applied first, then entering the new one.
+
+
+def _first_contact(case, *, now: dt.datetime, **_) -> None:
+    if case.first_contact_at is None:
+        case.first_contact_at = now
+
+
+def _judged_suitable(case, *, now: dt.datetime, **_) -> None:
+    case.is_suitable = True
+    case.suitability_decided_at = now
+    case.unsuitability_reason = None
+
+
+def _judged_unsuitable(case, *, now: dt.datetime, unsuitability_reason=None, advice: str = "", **_) -> None:
+    case.is_suitable = False
+    case.suitability_decided_at = now
+    case.unsuitability_reason = unsuitability_reason
+    case.unsuitability_advice = advice
+    # An unsuitable case has ended too: the retention period runs from here.
+    case.closed_at = now
+
+
+def _on_standby(case, *, review_on: dt.date | None = None, **_) -> None:
+    case.standby_review_on = review_on
+
+
+def _off_standby(case, **_) -> None:
+    case.standby_review_on = None
+
+
+def _closed(case, *, now: dt.datetime, outcome=None, **_) -> None:
+    case.outcome = outcome
+    case.closed_at = now
+    case.follow_up_due_on = None
+
+
+def _reopened(case, **_) -> None:
+    # The earlier outcome stays in the timeline, not on the case.
+    case.outcome = None
+    case.closed_at = None
+    case.is_suitable = None
+    case.suitability_decided_at = None
+    case.unsuitability_reason = None
+    case.unsuitability_advice = ""
+
+
+Effect = Callable[..., None]
+
+ON_ENTER: dict[S, Effect] = {
+    S.INTAKE: _first_contact,
+    S.SUITABLE: _judged_suitable,
+    S.UNSUITABLE: _judged_unsuitable,
+    S.STANDBY: _on_standby,
+    S.CLOSED: _closed,
+}
+
+ON_LEAVE: dict[S, Effect] = {
+    S.STANDBY: _off_standby,
+    S.CLOSED: _reopened,
+    S.UNSUITABLE: _reopened,
+}
+
+
+def apply_effects(case, *, source: str, target: str, **values) -> None:
+    """Apply what leaving `source` and entering `target` do (values: now, outcome, review_on, ...)."""
+    for effect in (ON_LEAVE.get(S(source)), ON_ENTER.get(S(target))):
+        if effect is not None:
+            effect(case, **values)

@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from buurtbemiddeling.validators import validate_no_control_characters
 from cases.constants import ConversationKind
+from organisations.models import NO_RESIDENT_DATA, ContactPerson, PartnerOrganisation, WorkingAgreement
 
 from .constants import DisclosureMethod, JointVisitOutcome
-from .models import NO_RESIDENT_DATA, Consultation, ContactPerson, JointVisit, PartnerOrganisation, WorkingAgreement
+from .models import Consultation, JointVisit
 
 
 class DateInput(forms.DateInput):

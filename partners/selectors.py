@@ -4,32 +4,22 @@ Lists go through the `visible_to` gateways; figures are database aggregates, so 
 costs the same number of queries however many rows there are.
 """
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from cases.constants import OPEN_STATUSES, CaseStatus
 from cases.models import Case
-from referrals.models import Referral
+from organisations.models import ContactPerson, PartnerOrganisation, WorkingAgreement
 
 from .models import (
     Accompaniment,
     Consultation,
-    ContactPerson,
     DisclosureConsent,
     JointVisit,
-    PartnerOrganisation,
     PreTrajectory,
     PreTrajectoryParticipation,
-    WorkingAgreement,
 )
 
 RECENT_LIMIT = 20
-
-# The same reading as referrals/milestones.py: what counts as picked up for a referrer.
-PICKED_UP = Q(status__in=[CaseStatus.SUITABLE, CaseStatus.IN_MEDIATION, CaseStatus.FOLLOW_UP]) | Q(
-    status=CaseStatus.CLOSED, is_suitable=True
-)
-
 
 def _count(queryset, field: str):
     """A correlated COUNT(*) subquery over `queryset` grouped by `field` (0 when none)."""
@@ -67,27 +57,6 @@ def partner_get_for_user(user, *, pk: int) -> PartnerOrganisation:
     return PartnerOrganisation.objects.visible_to(user).get(pk=pk)
 
 
-def referral_figures(partner: PartnerOrganisation) -> dict:
-    """What came of this partner's referrals: counts only, no case content, no case list.
-
-    Computed by the database in two aggregate queries.
-    """
-    cases = Case.objects.filter(service_id=partner.service_id, referrer_organisation=partner)
-    figures = cases.aggregate(
-        cases=Count("pk"),
-        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-        suitable=Count("pk", filter=Q(is_suitable=True)),
-        unsuitable=Count("pk", filter=Q(is_suitable=False)),
-        picked_up=Count("pk", filter=PICKED_UP),
-        resolved=Count("pk", filter=Q(status=CaseStatus.CLOSED, outcome__counts_as_resolved=True)),
-        not_resolved=Count("pk", filter=Q(status=CaseStatus.CLOSED, outcome__counts_as_resolved=False)),
-    )
-    referrals = Referral.objects.filter(service_id=partner.service_id, organisation=partner).aggregate(
-        referrals=Count("pk"), withdrawn=Count("pk", filter=Q(withdrawn_at__isnull=False))
-    )
-    return {**figures, **referrals}
-
-
 def partner_detail_for_user(user, partner: PartnerOrganisation) -> dict:
     """Everything the partner page shows, each list through its gateway."""
     consultations = Consultation.objects.visible_to(user).filter(organisation=partner)
@@ -111,7 +80,6 @@ def partner_detail_for_user(user, partner: PartnerOrganisation) -> dict:
             accompaniments.select_related("party__case").order_by("ended_on", "-started_on", "-id")[:RECENT_LIMIT]
         ),
         "accompaniment_count": accompaniments.count(),
-        "figures": referral_figures(partner),
     }
 
 

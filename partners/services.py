@@ -13,21 +13,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import timeline
 from cases.constants import CaseStatus, EventKind
-from cases.models import Case, CaseEvent, Conversation, Party
+from cases.models import Case, Conversation, Party
 from cases.services import case_transition
+from organisations.models import ContactPerson, PartnerOrganisation, WorkingAgreement
 
 from .constants import TrajectoryEnd
 from .models import (
     Accompaniment,
     Consultation,
-    ContactPerson,
     DisclosureConsent,
     JointVisit,
-    PartnerOrganisation,
     PreTrajectory,
     PreTrajectoryParticipation,
-    WorkingAgreement,
 )
 
 # --- The disclosure rule (domain rule 4) ----------------------------------------------
@@ -68,9 +67,7 @@ def _require_disclosure(*, case: Case, organisation: PartnerOrganisation, party:
 
 def _note(*, case: Case, actor, text: str) -> None:
     """A line in the case's timeline (append-only)."""
-    CaseEvent.objects.create(
-        case=case, kind=EventKind.NOTE, actor=actor if getattr(actor, "pk", None) else None, reason=text[:2000]
-    )
+    timeline.record(case=case, kind=EventKind.NOTE, actor=actor, reason=text[:2000])
 
 
 def _check_organisation(*, organisation: PartnerOrganisation, service_id: int, field: str = "organisation") -> None:

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from buurtbemiddeling.roles import PERM_COORDINATE
-from cases.constants import CaseStatus
 from cases.models import Case
 from cases.selectors import case_get_for_user
+from organisations import panels as organisation_panels
+from organisations.models import PartnerOrganisation
 
 from . import selectors, services
 from .forms import (
@@ -31,9 +32,9 @@ from .forms import (
     TrajectoryOrganisationForm,
     WorkingAgreementForm,
 )
-from .models import Accompaniment, DisclosureConsent, PartnerOrganisation, PreTrajectory
+from .models import Accompaniment, DisclosureConsent, PreTrajectory
 
-VIEW_PARTNER = "partners.view_partnerorganisation"
+VIEW_PARTNER = "organisations.view_partnerorganisation"
 PANEL_ANCHOR = "#samenwerking"
 
 
@@ -82,7 +83,12 @@ def partner_list(request):
 @permission_required(VIEW_PARTNER, raise_exception=True)
 def partner_detail(request, partner_id):
     partner = _get_partner(request, partner_id)
-    context = {"partner": partner, **selectors.partner_detail_for_user(request.user, partner)}
+    context = {
+        "partner": partner,
+        **selectors.partner_detail_for_user(request.user, partner),
+        # What the apps built on organisations add: the referral figures (organisations/panels.py).
+        "panels": organisation_panels.panels_for(request, partner),
+    }
     return render(request, "partners/detail.html", context)
 
 
@@ -93,7 +99,7 @@ def _form_page(request, form, *, title, intro="", partner=None, status=200):
 
 
 @require_http_methods(["GET", "POST"])
-@_perms("partners.add_partnerorganisation")
+@_perms("organisations.add_partnerorganisation")
 def partner_create(request):
     form = PartnerForm(request.POST or None, instance=PartnerOrganisation(service=request.user.service))
     if request.method == "POST" and form.is_valid():
@@ -108,7 +114,7 @@ def partner_create(request):
 
 
 @require_http_methods(["GET", "POST"])
-@_perms("partners.change_partnerorganisation")
+@_perms("organisations.change_partnerorganisation")
 def partner_edit(request, partner_id):
     partner = _get_partner(request, partner_id)
     # A copy: validation fills the form's instance; the service writes from a fresh, locked row.
@@ -139,7 +145,7 @@ def _partner_form_view(request, partner_id, *, form_class, service, title, intro
 
 
 @require_http_methods(["GET", "POST"])
-@_perms(VIEW_PARTNER, "partners.add_contactperson")
+@_perms(VIEW_PARTNER, "organisations.add_contactperson")
 def contact_person_add(request, partner_id):
     return _partner_form_view(
         request,
@@ -153,7 +159,7 @@ def contact_person_add(request, partner_id):
 
 
 @require_http_methods(["GET", "POST"])
-@_perms(VIEW_PARTNER, "partners.add_workingagreement")
+@_perms(VIEW_PARTNER, "organisations.add_workingagreement")
 def working_agreement_add(request, partner_id):
     return _partner_form_view(
         request,
@@ -202,30 +208,6 @@ def joint_visit_add(request, partner_id):
 
 
 # --- The case page's collaboration panel -----------------------------------------------
-
-
-def case_panel(case: Case) -> dict:
-    """The panel's data and its empty forms, for `cases.views._render_detail`."""
-    organisations = selectors.organisations_for_linking(case)
-    parties = list(case.parties.all())
-    panel = selectors.collaborations_for_case(case)
-    choices = {"organisations": organisations, "parties": parties}
-    trajectory = panel["trajectory"]
-    panel["forms"] = {
-        "consent": DisclosureConsentForm(prefix="consent", **choices),
-        "joint_visit": CaseJointVisitForm(prefix="visit", **choices),
-    }
-    if case.is_open:
-        panel["forms"]["accompaniment"] = AccompanimentForm(prefix="accompaniment", **choices)
-    if trajectory is None:
-        if case.is_open:
-            panel["forms"]["trajectory"] = PreTrajectoryStartForm(prefix="trajectory", **choices)
-    else:
-        panel["forms"]["review"] = ReviewDateForm(prefix="review", initial={"review_on": trajectory.review_on})
-        panel["forms"]["add_organisation"] = TrajectoryOrganisationForm(prefix="trajectory-org", **choices)
-        panel["forms"]["time_is_right"] = TimeIsRightForm(prefix="moment")
-    panel["time_is_right_possible"] = case.status == CaseStatus.STANDBY
-    return panel
 
 
 def _get_case(request, reference) -> Case:

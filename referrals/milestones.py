@@ -6,6 +6,7 @@ not (or that the referral was withdrawn). Nothing else about the case ever leave
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.constants import CaseStatus
@@ -29,6 +30,9 @@ LABELS = {
 }
 
 _PICKED_UP_STATUSES = {CaseStatus.SUITABLE, CaseStatus.IN_MEDIATION, CaseStatus.FOLLOW_UP}
+
+# The same reading as a filter on cases, for counts (the partner organisation page).
+PICKED_UP_CASES = Q(status__in=_PICKED_UP_STATUSES) | Q(status=CaseStatus.CLOSED, is_suitable=True)
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ class Referral(TimeStampedModel):
         related_name="referrals",
     )
     organisation = models.ForeignKey(
-        "partners.PartnerOrganisation",
+        "organisations.PartnerOrganisation",
         verbose_name=_("organisatie"),
         on_delete=models.PROTECT,
         related_name="referrals",

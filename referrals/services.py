@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cases import timeline
 from cases.constants import CaseStatus, Channel, EventKind, Side
-from cases.models import Case, CaseEvent
+from cases.models import Case
 from cases.services import case_create
 
 from . import milestones
@@ -117,7 +118,7 @@ def referral_confirm(*, referral: Referral, actor) -> Referral:
     referral.confirmed_at = timezone.now()
     referral.confirmed_by = actor
     referral.save(update_fields=["confirmed_at", "confirmed_by", "updated_at"])
-    CaseEvent.objects.create(
+    timeline.record(
         case=referral.case,
         kind=EventKind.NOTE,
         actor=actor,
@@ -191,10 +192,3 @@ def referral_notify(*, referral_id: int) -> bool:
         body = render_to_string("referrals/email_milestone.txt", context)
     send_mail(subject, body, None, [referral.referrer.email])
     return True
-
-
-def notify_referrer_after_commit(case: Case) -> None:
-    """Called by the case workflow after every status change of a referred case."""
-    referral_id = Referral.objects.filter(case=case).values_list("pk", flat=True).first()
-    if referral_id is not None:
-        transaction.on_commit(lambda: referral_notify(referral_id=referral_id))

@@ -11,8 +11,8 @@ from buurtbemiddeling.factories import (
 from buurtbemiddeling.twofactor import verified_session_values
 from cases.factories import MediatorProfileFactory, case_kwargs
 from cases.services import case_create, mediator_assign, service_setup_reference_lists
-from partners.constants import OrganisationKind
-from partners.factories import PartnerOrganisationFactory
+from organisations.constants import OrganisationKind
+from organisations.factories import PartnerOrganisationFactory
 
 
 @pytest.fixture(autouse=True)

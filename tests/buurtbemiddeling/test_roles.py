@@ -14,7 +14,7 @@ EXPECTED = {
         PERM_REFER: True,
         "cases.view_case": False,
         "cases.view_party": False,
-        "partners.view_partnerorganisation": False,
+        "organisations.view_partnerorganisation": False,
     },
     Role.ADMIN: {
         PERM_COORDINATE: False,

@@ -7,8 +7,8 @@ from buurtbemiddeling.models import MediationService, Neighbourhood, User
 from cases.factories import MediatorProfileFactory, case_kwargs
 from cases.models import Case, ConflictType, MediatorProfile
 from cases.services import case_create
-from partners.factories import PartnerOrganisationFactory
-from partners.models import PartnerOrganisation
+from organisations.factories import PartnerOrganisationFactory
+from organisations.models import PartnerOrganisation
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from cases.factories import MediatorProfileFactory, case_kwargs, party_data
 from cases.models import Assignment, Case
 from cases.selectors import QUEUE_LIMIT, subtract_working_days, work_queue_for_user
 from cases.services import assignment_end, case_create, case_transition, conversation_log, mediator_assign
-from partners.factories import PartnerOrganisationFactory
+from organisations.factories import PartnerOrganisationFactory
 from tests.cases.test_workflow import some_outcome, walk_to
 
 S = CaseStatus

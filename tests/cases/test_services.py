@@ -12,7 +12,7 @@ from cases.constants import CaseStatus, Channel, ConversationKind, EventKind, Si
 from cases.factories import MediatorProfileFactory, party_data
 from cases.models import Agreement, Assignment, Case, CaseEvent, ConflictType, Conversation, Party
 from cases.services import assignment_end, case_transition, conversation_log, mediator_assign
-from partners.factories import PartnerOrganisationFactory
+from organisations.factories import PartnerOrganisationFactory
 from tests.cases.test_workflow import (
     event_count,
     snapshot,

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from cases.constants import Channel, Side
-from partners.constants import OrganisationKind
-from partners.factories import PartnerOrganisationFactory
+from organisations.constants import OrganisationKind
+from organisations.factories import PartnerOrganisationFactory
 
 
 @pytest.fixture

@@ -12,19 +12,17 @@ from buurtbemiddeling.factories import UserFactory
 from cases.constants import Channel, ConversationKind, Side
 from cases.models import Case
 from cases.services import conversation_log
+from organisations.constants import OrganisationKind
+from organisations.factories import ContactPersonFactory, PartnerOrganisationFactory, WorkingAgreementFactory
+from organisations.models import ContactPerson, PartnerOrganisation, WorkingAgreement
 from partners import services
-from partners.constants import OrganisationKind
-from partners.factories import ContactPersonFactory, PartnerOrganisationFactory, WorkingAgreementFactory
 from partners.models import (
     Accompaniment,
     Consultation,
-    ContactPerson,
     DisclosureConsent,
     JointVisit,
-    PartnerOrganisation,
     PreTrajectory,
     PreTrajectoryParticipation,
-    WorkingAgreement,
 )
 
 RECORD_MODELS = [

@@ -5,21 +5,27 @@ from django.urls import reverse
 
 from buurtbemiddeling.constants import Role
 from buurtbemiddeling.factories import UserFactory
+from organisations.constants import OrganisationKind
+from organisations.factories import PartnerOrganisationFactory
 from partners import services
-from partners.constants import OrganisationKind
-from partners.factories import ConsultationFactory, PartnerOrganisationFactory
+from partners.factories import ConsultationFactory
 from partners.models import Accompaniment, JointVisit
 
 NEW_MODELS = [
-    "contactperson",
-    "workingagreement",
-    "consultation",
-    "disclosureconsent",
-    "pretrajectory",
-    "pretrajectoryparticipation",
-    "accompaniment",
-    "jointvisit",
+    "organisations.contactperson",
+    "organisations.workingagreement",
+    "partners.consultation",
+    "partners.disclosureconsent",
+    "partners.pretrajectory",
+    "partners.pretrajectoryparticipation",
+    "partners.accompaniment",
+    "partners.jointvisit",
 ]
+
+
+def _perm(model: str, action: str) -> str:
+    app, name = model.split(".")
+    return f"{app}.{action}_{name}"
 
 
 @pytest.mark.parametrize("model", NEW_MODELS)
@@ -29,19 +35,19 @@ def test_roles_get_their_permissions_on_the_collaboration_records(model, service
     referrer = UserFactory(service=service, partner_organisation=partner, role=Role.REFERRER)
     mediator = UserFactory(service=service, role=Role.MEDIATOR)
     for action in ("view", "add", "change"):
-        assert coordinator.has_perm(f"partners.{action}_{model}")
-    assert not coordinator.has_perm(f"partners.delete_{model}")  # history stays
+        assert coordinator.has_perm(_perm(model, action))
+    assert not coordinator.has_perm(_perm(model, "delete"))  # history stays
     for action in ("view", "add", "change", "delete"):
-        assert admin.has_perm(f"partners.{action}_{model}")
-        assert not referrer.has_perm(f"partners.{action}_{model}")
-        assert not mediator.has_perm(f"partners.{action}_{model}")
+        assert admin.has_perm(_perm(model, action))
+        assert not referrer.has_perm(_perm(model, action))
+        assert not mediator.has_perm(_perm(model, action))
 
 
 def test_coordinators_may_add_and_change_partner_organisations(coordinator, referrer):
-    assert coordinator.has_perm("partners.add_partnerorganisation")
-    assert coordinator.has_perm("partners.change_partnerorganisation")
-    assert not coordinator.has_perm("partners.delete_partnerorganisation")
-    assert not referrer.has_perm("partners.view_partnerorganisation")
+    assert coordinator.has_perm("organisations.add_partnerorganisation")
+    assert coordinator.has_perm("organisations.change_partnerorganisation")
+    assert not coordinator.has_perm("organisations.delete_partnerorganisation")
+    assert not referrer.has_perm("organisations.view_partnerorganisation")
 
 
 @pytest.fixture
@@ -90,5 +96,5 @@ def test_a_service_bound_admin_sees_only_their_own_services_records(client, serv
     client.force_login(staff)
     html = client.get(reverse("admin:partners_consultation_changelist")).text
     assert ours.topic in html and theirs.topic not in html
-    assert client.get(reverse("admin:partners_contactperson_changelist")).status_code == 200
+    assert client.get(reverse("admin:organisations_contactperson_changelist")).status_code == 200
     assert client.get(reverse("admin:partners_consultation_change", args=[theirs.pk])).status_code == 302

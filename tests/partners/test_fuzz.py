@@ -5,8 +5,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from organisations.models import PartnerOrganisation
 from partners import forms as partner_forms
-from partners.models import PartnerOrganisation
 
 NASTY = st.one_of(
     st.text(max_size=40),

@@ -10,15 +10,16 @@ from cases.constants import CaseStatus, ConversationKind, EventKind, Side
 from cases.models import Case, CaseEvent
 from cases.selectors import work_queue_for_user
 from cases.services import case_transition, conversation_log
+from organisations.constants import OrganisationKind
+from organisations.factories import PartnerOrganisationFactory
+from organisations.models import PartnerOrganisation
 from partners import services
-from partners.constants import DisclosureMethod, JointVisitOutcome, OrganisationKind, TrajectoryEnd
-from partners.factories import PartnerOrganisationFactory
+from partners.constants import DisclosureMethod, JointVisitOutcome, TrajectoryEnd
 from partners.models import (
     Accompaniment,
     Consultation,
     DisclosureConsent,
     JointVisit,
-    PartnerOrganisation,
     PreTrajectory,
     PreTrajectoryParticipation,
 )

@@ -11,25 +11,13 @@ from django.utils import timezone
 from cases.constants import CaseStatus, Channel, ConversationKind, Side
 from cases.models import Case
 from cases.services import case_transition, conversation_log
+from organisations.constants import OrganisationKind
+from organisations.factories import ContactPersonFactory, PartnerOrganisationFactory, WorkingAgreementFactory
+from organisations.models import ContactPerson, PartnerOrganisation, WorkingAgreement
 from partners import services
-from partners.constants import DisclosureMethod, JointVisitOutcome, OrganisationKind, TrajectoryEnd
-from partners.factories import (
-    ConsultationFactory,
-    ContactPersonFactory,
-    JointVisitFactory,
-    PartnerOrganisationFactory,
-    WorkingAgreementFactory,
-)
-from partners.models import (
-    Accompaniment,
-    Consultation,
-    ContactPerson,
-    DisclosureConsent,
-    JointVisit,
-    PartnerOrganisation,
-    PreTrajectory,
-    WorkingAgreement,
-)
+from partners.constants import DisclosureMethod, JointVisitOutcome, TrajectoryEnd
+from partners.factories import ConsultationFactory, JointVisitFactory
+from partners.models import Accompaniment, Consultation, DisclosureConsent, JointVisit, PreTrajectory
 
 
 def messages_of(response):
@@ -214,7 +202,7 @@ EXPECTED_FIGURES = {
 
 
 def test_the_partner_page_shows_hand_counted_referral_figures_and_no_case_list(login, coordinator, partner, referred):
-    from partners.selectors import referral_figures
+    from referrals.selectors import referral_figures
 
     assert referral_figures(partner) == EXPECTED_FIGURES
     html = login(coordinator).get(partner.get_absolute_url()).text

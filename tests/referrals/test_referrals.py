@@ -16,8 +16,8 @@ from cases.constants import CaseStatus, Channel, ConversationKind
 from cases.models import Case, Outcome, Party
 from cases.selectors import work_queue_for_user
 from cases.services import case_transition, conversation_log
-from partners.constants import OrganisationKind
-from partners.factories import PartnerOrganisationFactory
+from organisations.constants import OrganisationKind
+from organisations.factories import PartnerOrganisationFactory
 from referrals import milestones
 from referrals.models import Referral, ReferralConsent
 from referrals.services import referral_submit, referral_withdraw

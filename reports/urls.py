@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import figures_views
+from . import views as figures_views
 
 app_name = "figures"
 

@@ -12,10 +12,11 @@ from hypothesis import HealthCheck, event, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from cases import selfreport
 from cases.constants import CaseStatus, Channel, EventKind, Side, Tenure
 from cases.models import Case, CaseEvent, ConflictType, Party
 from cases.selectors import work_queue_for_user
+from selfreport import forms as selfreport_forms
+from selfreport import views as selfreport_views
 
 START = reverse("selfreport:start")
 ADVICE = reverse("selfreport:advice")
@@ -241,7 +242,7 @@ def test_a_postcode_no_service_covers_gets_a_friendly_page_and_nothing_is_stored
     assert "Er is niets van u opgeslagen." in html
     assert_accessible(html)
     assert not Case.objects.exists() and not Party.objects.exists()
-    assert "postcode" not in client.session[selfreport.SESSION_KEY]
+    assert "postcode" not in client.session[selfreport_views.SESSION_KEY]
     assert client.get(REPORT)["Location"] == POSTCODE
 
 
@@ -531,7 +532,7 @@ def test_the_csrf_check_stays_on(service):
 
 
 def test_every_field_has_a_maximum_length():
-    for form_class in (selfreport.SelfCheckForm, selfreport.PostcodeForm, selfreport.ReportForm):
+    for form_class in (selfreport_forms.SelfCheckForm, selfreport_forms.PostcodeForm, selfreport_forms.ReportForm):
         for name, field in form_class.base_fields.items():
             if hasattr(field, "max_length"):
                 assert field.max_length, f"{form_class.__name__}.{name}"
@@ -584,7 +585,7 @@ def test_fuzz_the_postcode(service, value):
     assert not Case.objects.exists()
 
 
-REPORT_FIELDS = [*selfreport.ReportForm.base_fields, "website", "state"]
+REPORT_FIELDS = [*selfreport_forms.ReportForm.base_fields, "website", "state"]
 
 
 @FUZZ

@@ -23,21 +23,16 @@ from buurtbemiddeling.factories import MunicipalityFactory, NeighbourhoodFactory
 from buurtbemiddeling.models import AccessAction, AccessLog
 from cases.constants import CaseStatus, Channel, ConversationKind, Side, Tenure
 from cases.factories import MediatorProfileFactory, party_data
-from cases.figures import Period, Scope, benchmark_for, figures_for, percentile_cont
-from cases.figures_views import csv_cell
-from cases.models import (
-    ConflictType,
-    NationalCategory,
-    NationalCategoryMapping,
-    NationalDimension,
-    Outcome,
-    UnsuitabilityReason,
-)
+from cases.models import ConflictType, Outcome, UnsuitabilityReason
 from cases.privacy import case_anonymise
 from cases.services import case_create, case_transition, conversation_log, mediator_assign
-from partners.constants import OrganisationKind
-from partners.factories import ConsultationFactory, JointVisitFactory, PartnerOrganisationFactory
+from organisations.constants import OrganisationKind
+from organisations.factories import PartnerOrganisationFactory
+from partners.factories import ConsultationFactory, JointVisitFactory
 from partners.models import Accompaniment, PreTrajectory
+from reports.figures import Period, Scope, benchmark_for, figures_for, percentile_cont
+from reports.models import NationalCategory, NationalCategoryMapping, NationalDimension
+from reports.views import csv_cell
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
@@ -956,22 +951,22 @@ def test_a_mapping_must_fit_its_dimension_and_service(world, other_service):
 
 def test_admins_edit_the_national_list_and_the_mappings_in_django_admin(admin_user, client, world):
     client.force_login(admin_user)
-    assert client.get(reverse("admin:cases_nationalcategory_add")).status_code == 200
+    assert client.get(reverse("admin:reports_nationalcategory_add")).status_code == 200
     response = client.post(
-        reverse("admin:cases_nationalcategory_add"),
+        reverse("admin:reports_nationalcategory_add"),
         {"dimension": "channel", "code": "K01", "label": "Telefoon", "position": 1, "is_active": "on"},
     )
     assert response.status_code == 302
     category = NationalCategory.objects.get(code="K01")
     response = client.post(
-        reverse("admin:cases_nationalcategorymapping_add"),
+        reverse("admin:reports_nationalcategorymapping_add"),
         {"service": world.service.pk, "national_category": category.pk, "channel": "phone", "referrer_kind": ""},
     )
     assert response.status_code == 302
     assert NationalCategoryMapping.objects.get().channel == Channel.PHONE
-    for name in ("admin:cases_nationalcategory_changelist", "admin:cases_nationalcategorymapping_changelist"):
+    for name in ("admin:reports_nationalcategory_changelist", "admin:reports_nationalcategorymapping_changelist"):
         assert client.get(reverse(name)).status_code == 200
-    assert "Telefonisch → K01 Telefoon" in client.get(reverse("admin:cases_nationalcategorymapping_changelist")).text
+    assert "Telefonisch → K01 Telefoon" in client.get(reverse("admin:reports_nationalcategorymapping_changelist")).text
 
 
 # --- Queries ----------------------------------------------------------------------------

@@ -6,7 +6,7 @@ is kept in the session.
 
 from django.urls import path
 
-from . import selfreport
+from . import views as selfreport
 
 app_name = "selfreport"
 

@@ -26,17 +26,7 @@ from buurtbemiddeling.models import Municipality, Neighbourhood, PostcodeRange, 
 from buurtbemiddeling.twofactor import backup_codes_renew, requires_second_factor
 from cases.constants import CaseStatus, Channel, ConversationKind, OutcomeCategory, Side
 from cases.factories import MediatorProfileFactory, party_data
-from cases.models import (
-    REFERRER_KIND_CHOICES,
-    REFERRER_SELF,
-    Case,
-    ConflictType,
-    NationalCategory,
-    NationalCategoryMapping,
-    NationalDimension,
-    Outcome,
-    UnsuitabilityReason,
-)
+from cases.models import Case, ConflictType, Outcome, UnsuitabilityReason
 from cases.services import (
     case_create,
     case_transition,
@@ -44,8 +34,9 @@ from cases.services import (
     mediator_assign,
     service_setup_reference_lists,
 )
-from partners.constants import DisclosureMethod, JointVisitOutcome, OrganisationKind
-from partners.factories import PartnerOrganisationFactory
+from organisations.constants import OrganisationKind
+from organisations.factories import PartnerOrganisationFactory
+from partners.constants import DisclosureMethod, JointVisitOutcome
 from partners.models import Accompaniment, Consultation, DisclosureConsent, JointVisit, PreTrajectory
 from partners.services import (
     accompaniment_set_conversations,
@@ -57,6 +48,13 @@ from partners.services import (
     pre_trajectory_start,
 )
 from referrals.models import Referral
+from reports.models import (
+    REFERRER_KIND_CHOICES,
+    REFERRER_SELF,
+    NationalCategory,
+    NationalCategoryMapping,
+    NationalDimension,
+)
 
 # The RFC 6238 test key: fine for fictional demo users, never for real ones.
 DEMO_TOTP_KEY_HEX = "3132333435363738393031323334353637383930"

@@ -89,9 +89,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from buurtbemiddeling.models import MediationService, Municipality, Neighbourhood
-from partners.models import Accompaniment, Consultation, JointVisit, PreTrajectory
-
-from .constants import (
+from cases.constants import (
     ENDED_STATUSES,
     OPEN_STATUSES,
     CaseStatus,
@@ -102,21 +100,24 @@ from .constants import (
     Side,
     Tenure,
 )
-from .models import (
-    REFERRER_KIND_CHOICES,
-    REFERRER_SELF,
+from cases.models import (
     Assignment,
     Case,
     CaseEvent,
     ConflictType,
     Conversation,
     MediatorProfile,
-    NationalCategory,
-    NationalCategoryMapping,
-    NationalDimension,
     Outcome,
     Party,
     UnsuitabilityReason,
+)
+from partners.models import Accompaniment, Consultation, JointVisit, PreTrajectory
+from reports.models import (
+    REFERRER_KIND_CHOICES,
+    REFERRER_SELF,
+    NationalCategory,
+    NationalCategoryMapping,
+    NationalDimension,
 )
 
 # --- Period and scope -------------------------------------------------------------------

@@ -9,28 +9,21 @@ from django.utils import timezone
 
 from buurtbemiddeling.models import MediationService, User
 from cases.constants import CaseStatus, Channel
-from cases.figures import KEY_FIGURES, UNMAPPED, Period, Scope, benchmark_for
-from cases.models import (
-    REFERRER_KIND_CHOICES,
-    Case,
-    CaseEvent,
-    ConflictType,
-    NationalCategory,
-    NationalCategoryMapping,
-    NationalDimension,
-    Outcome,
-)
-from partners.constants import JointVisitOutcome, OrganisationKind
+from cases.models import Case, CaseEvent, ConflictType, Outcome
+from organisations.constants import OrganisationKind
+from organisations.models import PartnerOrganisation
+from partners.constants import JointVisitOutcome
 from partners.models import (
     Accompaniment,
     Consultation,
     DisclosureConsent,
     JointVisit,
-    PartnerOrganisation,
     PreTrajectory,
     PreTrajectoryParticipation,
 )
 from partners.services import has_disclosure
+from reports.figures import KEY_FIGURES, UNMAPPED, Period, Scope, benchmark_for
+from reports.models import REFERRER_KIND_CHOICES, NationalCategory, NationalCategoryMapping, NationalDimension
 
 COLLABORATIONS = [Consultation, PreTrajectory, Accompaniment, JointVisit]
 # Everything a run writes that a second run must leave alone.

@@ -1,0 +1,126 @@
+"""Partner and referrer organisations, their contact persons and working agreements.
+
+The ground a mediation service works on with other organisations: housing corporations,
+police, the municipality, care and social work. The four ways of working together with
+them (partners/) and referrals (referrals/) build on these. Moved out of partners/ with
+the tables kept (migration 0001, state only).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from buurtbemiddeling.models import CoordinatorScopedQuerySet, MediationService, ServiceScopedQuerySet, TimeStampedModel
+from buurtbemiddeling.validators import validate_no_control_characters
+
+from .constants import OrganisationKind
+
+# Shown on every free-text field a coordinator fills in about a partner's work without a case.
+NO_RESIDENT_DATA = _("Geen namen, adressen of andere gegevens van bewoners invullen.")
+
+
+class OrganisationPartQuerySet(CoordinatorScopedQuerySet):
+    """Rows that belong to a service through their partner organisation."""
+
+    service_lookup = "organisation__service_id"
+
+
+class PartnerOrganisation(TimeStampedModel):
+    """An organisation the service works with and receives referrals from."""
+
+    service = models.ForeignKey(
+        MediationService,
+        verbose_name=_("bemiddelingsorganisatie"),
+        on_delete=models.PROTECT,
+        related_name="partner_organisations",
+    )
+    name = models.CharField(_("naam"), max_length=200)
+    kind = models.CharField(_("soort"), max_length=40, choices=OrganisationKind.choices)
+    email = models.EmailField(_("e-mailadres"), blank=True)
+    phone = models.CharField(_("telefoonnummer"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("actief"), default=True)
+
+    objects = ServiceScopedQuerySet.as_manager()
+
+    class Meta:
+        db_table = "partners_partnerorganisation"  # moved from partners; the table stays
+        verbose_name = _("partnerorganisatie")
+        verbose_name_plural = _("partnerorganisaties")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "name"], name="partner_unique_name_per_service"),
+            models.CheckConstraint(condition=Q(kind__in=OrganisationKind.values), name="partner_kind_valid"),
+        ]
+        indexes = [models.Index(fields=["service", "kind"], name="partner_service_kind_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("partners:detail", kwargs={"partner_id": self.pk})
+
+
+class ContactPerson(TimeStampedModel):
+    """A professional at a partner organisation the service can call."""
+
+    organisation = models.ForeignKey(
+        PartnerOrganisation,
+        verbose_name=_("partnerorganisatie"),
+        on_delete=models.CASCADE,
+        related_name="contact_persons",
+    )
+    name = models.CharField(_("naam"), max_length=200, validators=[validate_no_control_characters])
+    role = models.CharField(_("functie"), max_length=200, blank=True, validators=[validate_no_control_characters])
+    phone = models.CharField(_("telefoonnummer"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mailadres"), blank=True)
+    is_active = models.BooleanField(_("actief"), default=True)
+
+    objects = OrganisationPartQuerySet.as_manager()
+
+    class Meta:
+        db_table = "partners_contactperson"
+        verbose_name = _("contactpersoon")
+        verbose_name_plural = _("contactpersonen")
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class WorkingAgreement(TimeStampedModel):
+    """A working agreement (werkafspraak) with a partner, reviewed on a set date."""
+
+    organisation = models.ForeignKey(
+        PartnerOrganisation,
+        verbose_name=_("partnerorganisatie"),
+        on_delete=models.CASCADE,
+        related_name="working_agreements",
+    )
+    description = models.TextField(
+        _("afspraak"), max_length=3000, validators=[validate_no_control_characters], help_text=NO_RESIDENT_DATA
+    )
+    starts_on = models.DateField(_("ingangsdatum"))
+    review_on = models.DateField(_("evalueren op"))
+
+    objects = OrganisationPartQuerySet.as_manager()
+
+    class Meta:
+        db_table = "partners_workingagreement"
+        verbose_name = _("werkafspraak")
+        verbose_name_plural = _("werkafspraken")
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(review_on__gte=F("starts_on")), name="workingagreement_review_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return self.description[:60]
+
+    def clean(self):
+        super().clean()
+        if self.starts_on and self.review_on and self.review_on < self.starts_on:
+            raise ValidationError({"review_on": _("De evaluatiedatum ligt op of na de ingangsdatum.")})
