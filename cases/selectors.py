@@ -4,16 +4,19 @@ import base64
 import binascii
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Exists, F, Model, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from buurtbemiddeling.models import Neighbourhood
+from buurtbemiddeling.models import MediationService, Neighbourhood, User
 from organisations.models import PartnerOrganisation
 
 from .constants import OPEN_STATUSES, CaseStatus
@@ -49,7 +52,7 @@ SIDE_A_PARTIES = Prefetch(
 )
 
 
-def case_list_for_user(user):
+def case_list_for_user(user: User | AnonymousUser) -> QuerySet[Case]:
     """Cases the user may see, with what a list row shows, in constant queries."""
     return (
         Case.objects.visible_to(user)
@@ -70,11 +73,11 @@ FILTER_LISTS = {
 FILTER_CHOICES_TIMEOUT = 300
 
 
-def filter_choices_key(service_id) -> str:
+def filter_choices_key(service_id: int) -> str:
     return f"case-filter-choices:v1:{service_id}"
 
 
-def case_filter_choices(service_id) -> dict[str, list[tuple[int, str]]]:
+def case_filter_choices(service_id: int) -> dict[str, list[tuple[int, str]]]:
     """(id, name) per filter list of the case list, for one service, in each model's order.
 
     Kept in the shared cache: every case list page needs all four lists, and they change
@@ -93,7 +96,7 @@ def case_filter_choices(service_id) -> dict[str, list[tuple[int, str]]]:
     return choices
 
 
-def case_get_for_user(user, *, reference: str) -> Case:
+def case_get_for_user(user: User | AnonymousUser, *, reference: str) -> Case:
     """One case by reference, or Case.DoesNotExist (a 404) when the user may not see it."""
     return (
         Case.objects.visible_to(user)
@@ -115,7 +118,7 @@ QUEUE_TITLES = {
 }
 
 
-def work_queue_for_user(user, *, today: dt.date | None = None) -> list[dict]:
+def work_queue_for_user(user: User, *, today: dt.date | None = None) -> list[dict]:
     """The coordinator's home page: what needs attention today, most urgent first.
 
     Each entry: a key, a title, the count and the first few cases (with what a list row
@@ -196,7 +199,7 @@ def work_queue_for_user(user, *, today: dt.date | None = None) -> list[dict]:
     return sections
 
 
-def mediator_cases_for_user(user):
+def mediator_cases_for_user(user: User) -> QuerySet[Case]:
     """A mediator's own cases: those with an active assignment for them."""
     return (
         case_list_for_user(user)
@@ -207,7 +210,7 @@ def mediator_cases_for_user(user):
     )
 
 
-def possible_repeats(*, service, parties: list[dict], limit: int = 10) -> list[dict]:
+def possible_repeats(*, service: MediationService, parties: list[dict], limit: int = 10) -> list[dict]:
     """Earlier cases of this service where an address or person of the new report appears.
 
     Matches on postcode + house number, on phone number and on exact name (case-insensitive).
@@ -246,7 +249,7 @@ def possible_repeats(*, service, parties: list[dict], limit: int = 10) -> list[d
     return rows
 
 
-def mediators_for_assignment(case) -> list:
+def mediators_for_assignment(case: Case) -> list[MediatorProfile]:
     """Active mediators of the case's service, each with current load and conflict warnings."""
     open_load = Count(
         "assignments",
@@ -292,7 +295,7 @@ SORTS = {
 }
 
 
-def case_search(queryset, term: str):
+def case_search(queryset: QuerySet[Case], term: str) -> QuerySet[Case]:
     """Find cases by a fragment of a reference, party name, street or postcode."""
     term = (term or "").strip()
     if not term:
@@ -344,7 +347,7 @@ class KeysetPage:
         return bool(self.next_cursor or self.prev_cursor)
 
 
-def _encode_cursor(row, fields) -> str:
+def _encode_cursor(row: Model, fields: Sequence[str]) -> str:
     values = []
     for field in fields:
         value = getattr(row, field)
@@ -352,7 +355,7 @@ def _encode_cursor(row, fields) -> str:
     return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str, fields, model) -> list | None:
+def _decode_cursor(cursor: str, fields: Sequence[str], model: type[Model]) -> list[Any] | None:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
@@ -363,7 +366,7 @@ def _decode_cursor(cursor: str, fields, model) -> list | None:
         return None
 
 
-def _after(ordering, values, *, reverse: bool) -> Q:
+def _after(ordering: Sequence[str], values: Sequence[Any], *, reverse: bool) -> Q:
     """Rows strictly after (or, reversed, before) the row with these sort values."""
     condition = Q(pk__in=[])
     for index, (spec, value) in enumerate(zip(ordering, values, strict=True)):
@@ -382,7 +385,14 @@ def _after(ordering, values, *, reverse: bool) -> Q:
     return Q(**{f"{first}__{bound}": value}) & condition
 
 
-def keyset_page(queryset, *, ordering, after: str | None = None, before: str | None = None, size: int = 50):
+def keyset_page(
+    queryset: QuerySet[Any],
+    *,
+    ordering: Sequence[str],
+    after: str | None = None,
+    before: str | None = None,
+    size: int = 50,
+) -> KeysetPage:
     """One page of `queryset` in `ordering` (which must end in a unique field, e.g. id)."""
     fields = [spec.lstrip("-") for spec in ordering]
     reversed_ordering = [spec[1:] if spec.startswith("-") else f"-{spec}" for spec in ordering]

@@ -3,6 +3,7 @@
 import datetime as dt
 from collections.abc import Iterable
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -10,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from buurtbemiddeling.models import MediationService
+from buurtbemiddeling.models import MediationService, Neighbourhood, User
+from organisations.models import PartnerOrganisation
 
 from . import events, timeline, workflow
 from .constants import (
@@ -65,14 +67,14 @@ def _next_sequence(*, service: MediationService, year: int) -> int:
 def case_create(
     *,
     service: MediationService,
-    actor,
+    actor: User | AnonymousUser | None,
     channel: str,
     parties: Iterable[dict],
     reported_on: dt.date | None = None,
     conflict_types: Iterable[ConflictType] = (),
-    referrer_organisation=None,
-    neighbourhood=None,
-    coordinator=None,
+    referrer_organisation: PartnerOrganisation | None = None,
+    neighbourhood: Neighbourhood | None = None,
+    coordinator: User | None = None,
     description: str = "",
     tried_already: str = "",
     is_complex: bool = False,
@@ -134,7 +136,7 @@ def case_transition(
     *,
     case: Case,
     to_status: str,
-    actor,
+    actor: User | AnonymousUser | None,
     reason: str = "",
     expected_status: str | None = None,
     unsuitability_reason: UnsuitabilityReason | None = None,
@@ -220,7 +222,12 @@ def case_transition(
 
 @transaction.atomic
 def mediator_assign(
-    *, case: Case, mediator: MediatorProfile, actor, started_on: dt.date | None = None, at: dt.datetime | None = None
+    *,
+    case: Case,
+    mediator: MediatorProfile,
+    actor: User | AnonymousUser | None,
+    started_on: dt.date | None = None,
+    at: dt.datetime | None = None,
 ) -> Assignment:
     case = Case.objects.select_for_update().get(pk=case.pk)
     if mediator.service_id != case.service_id:
@@ -240,7 +247,7 @@ def mediator_assign(
 def conversation_log(
     *,
     case: Case,
-    actor,
+    actor: User | AnonymousUser | None,
     kind: str,
     held_on: dt.date,
     report: str = "",
@@ -293,7 +300,9 @@ def conversation_log(
 
 
 @transaction.atomic
-def assignment_end(*, assignment: Assignment, actor, reason: str, ended_on: dt.date | None = None) -> Assignment:
+def assignment_end(
+    *, assignment: Assignment, actor: User | AnonymousUser | None, reason: str, ended_on: dt.date | None = None
+) -> Assignment:
     """Take a mediator off a case (to replace them); the assignment stays in the history."""
     assignment = Assignment.objects.select_for_update().select_related("case", "mediator").get(pk=assignment.pk)
     if assignment.ended_on is not None:
@@ -315,7 +324,7 @@ def assignment_end(*, assignment: Assignment, actor, reason: str, ended_on: dt.d
 
 
 @transaction.atomic
-def party_add(*, case: Case, actor, data: dict) -> Party:
+def party_add(*, case: Case, actor: User | AnonymousUser | None, data: dict) -> Party:
     """Add a household to a side of a case (details of side B often follow later)."""
     party = Party(case=case, **data)
     party.full_clean()
@@ -325,7 +334,7 @@ def party_add(*, case: Case, actor, data: dict) -> Party:
 
 
 @transaction.atomic
-def party_set_participation(*, party: Party, actor, participation: str) -> Party:
+def party_set_participation(*, party: Party, actor: User | AnonymousUser | None, participation: str) -> Party:
     """Mediation is voluntary: record that a party takes part, refuses or stops."""
     party = Party.objects.select_for_update().get(pk=party.pk)
     if party.participation == participation:

@@ -4,9 +4,13 @@ Lists go through the `visible_to` gateways; figures are database aggregates, so 
 costs the same number of queries however many rows there are.
 """
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from buurtbemiddeling.models import User
 from cases.models import Case
 from organisations.models import ContactPerson, PartnerOrganisation, WorkingAgreement
 
@@ -21,13 +25,14 @@ from .models import (
 
 RECENT_LIMIT = 20
 
-def _count(queryset, field: str):
+
+def _count(queryset: QuerySet[Any], field: str) -> Coalesce:
     """A correlated COUNT(*) subquery over `queryset` grouped by `field` (0 when none)."""
     counted = queryset.order_by().values(field).annotate(n=Count("pk")).values("n")[:1]
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def partner_list_for_user(user):
+def partner_list_for_user(user: User | AnonymousUser) -> QuerySet[PartnerOrganisation]:
     """Partner organisations the user may see, each with its counts, in one query."""
     return (
         PartnerOrganisation.objects.visible_to(user)
@@ -52,12 +57,12 @@ def partner_list_for_user(user):
     )
 
 
-def partner_get_for_user(user, *, pk: int) -> PartnerOrganisation:
+def partner_get_for_user(user: User | AnonymousUser, *, pk: int) -> PartnerOrganisation:
     """One partner organisation, or PartnerOrganisation.DoesNotExist (a 404)."""
     return PartnerOrganisation.objects.visible_to(user).get(pk=pk)
 
 
-def partner_detail_for_user(user, partner: PartnerOrganisation) -> dict:
+def partner_detail_for_user(user: User | AnonymousUser, partner: PartnerOrganisation) -> dict:
     """Everything the partner page shows, each list through its gateway."""
     consultations = Consultation.objects.visible_to(user).filter(organisation=partner)
     joint_visits = JointVisit.objects.visible_to(user).filter(organisation=partner)

@@ -8,11 +8,13 @@ unless the resident asked the service to make it known to that organisation (rul
 import datetime as dt
 from collections.abc import Iterable
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from buurtbemiddeling.models import MediationService, User
 from cases import timeline
 from cases.constants import CaseStatus, EventKind
 from cases.models import Case, Conversation, Party
@@ -65,7 +67,7 @@ def _require_disclosure(*, case: Case, organisation: PartnerOrganisation, party:
 # --- Helpers ---------------------------------------------------------------------------
 
 
-def _note(*, case: Case, actor, text: str) -> None:
+def _note(*, case: Case, actor: User | AnonymousUser | None, text: str) -> None:
     """A line in the case's timeline (append-only)."""
     timeline.record(case=case, kind=EventKind.NOTE, actor=actor, reason=text[:2000])
 
@@ -82,7 +84,7 @@ def _check_not_future(day: dt.date, field: str) -> None:
         raise ValidationError({field: _("Deze datum kan niet in de toekomst liggen.")})
 
 
-def _actor(actor):
+def _actor(actor: User | AnonymousUser | None) -> User | None:
     return actor if getattr(actor, "pk", None) else None
 
 
@@ -97,7 +99,14 @@ def _check_unique_name(partner: PartnerOrganisation) -> None:
 
 @transaction.atomic
 def partner_create(
-    *, service, actor, name: str, kind: str, email: str = "", phone: str = "", is_active: bool = True
+    *,
+    service: MediationService,
+    actor: User | AnonymousUser | None,
+    name: str,
+    kind: str,
+    email: str = "",
+    phone: str = "",
+    is_active: bool = True,
 ) -> PartnerOrganisation:
     partner = PartnerOrganisation(
         service=service, name=name.strip(), kind=kind, email=email, phone=phone, is_active=is_active
@@ -109,7 +118,9 @@ def partner_create(
 
 
 @transaction.atomic
-def partner_update(*, partner: PartnerOrganisation, actor, **fields) -> PartnerOrganisation:
+def partner_update(
+    *, partner: PartnerOrganisation, actor: User | AnonymousUser | None, **fields: str | bool
+) -> PartnerOrganisation:
     """Change name, kind, e-mail, phone or whether the partner is active."""
     partner = PartnerOrganisation.objects.select_for_update().get(pk=partner.pk)
     allowed = {"name", "kind", "email", "phone", "is_active"}
@@ -125,7 +136,13 @@ def partner_update(*, partner: PartnerOrganisation, actor, **fields) -> PartnerO
 
 @transaction.atomic
 def contact_person_add(
-    *, organisation: PartnerOrganisation, actor, name: str, role: str = "", phone: str = "", email: str = ""
+    *,
+    organisation: PartnerOrganisation,
+    actor: User | AnonymousUser | None,
+    name: str,
+    role: str = "",
+    phone: str = "",
+    email: str = "",
 ) -> ContactPerson:
     person = ContactPerson(organisation=organisation, name=name.strip(), role=role, phone=phone, email=email)
     person.full_clean()
@@ -135,7 +152,12 @@ def contact_person_add(
 
 @transaction.atomic
 def working_agreement_add(
-    *, organisation: PartnerOrganisation, actor, description: str, starts_on: dt.date, review_on: dt.date
+    *,
+    organisation: PartnerOrganisation,
+    actor: User | AnonymousUser | None,
+    description: str,
+    starts_on: dt.date,
+    review_on: dt.date,
 ) -> WorkingAgreement:
     agreement = WorkingAgreement(
         organisation=organisation, description=description.strip(), starts_on=starts_on, review_on=review_on
@@ -152,7 +174,7 @@ def working_agreement_add(
 def consultation_record(
     *,
     organisation: PartnerOrganisation,
-    actor,
+    actor: User | AnonymousUser | None,
     held_on: dt.date,
     professional_name: str,
     topic: str,
@@ -180,7 +202,12 @@ def consultation_record(
 
 @transaction.atomic
 def disclosure_consent_record(
-    *, party: Party, organisation: PartnerOrganisation, actor, given_on: dt.date, method: str
+    *,
+    party: Party,
+    organisation: PartnerOrganisation,
+    actor: User | AnonymousUser | None,
+    given_on: dt.date,
+    method: str,
 ) -> DisclosureConsent:
     """Record that a resident asked the service to make their case known to one organisation."""
     case = party.case
@@ -211,7 +238,7 @@ def disclosure_consent_record(
 
 @transaction.atomic
 def disclosure_consent_withdraw(
-    *, consent: DisclosureConsent, actor, withdrawn_on: dt.date | None = None
+    *, consent: DisclosureConsent, actor: User | AnonymousUser | None, withdrawn_on: dt.date | None = None
 ) -> DisclosureConsent:
     """The resident withdraws: from now on the links that needed this consent end.
 
@@ -286,7 +313,7 @@ def _end_trajectory(*, trajectory: PreTrajectory, reason: str, on: dt.date) -> N
 def pre_trajectory_start(
     *,
     case: Case,
-    actor,
+    actor: User | AnonymousUser | None,
     lead_organisation: PartnerOrganisation,
     review_on: dt.date,
     organisations: Iterable[PartnerOrganisation] = (),
@@ -343,7 +370,9 @@ def _set_standby_review_on(*, case: Case, review_on: dt.date) -> None:
 
 
 @transaction.atomic
-def pre_trajectory_set_review_on(*, trajectory: PreTrajectory, actor, review_on: dt.date) -> PreTrajectory:
+def pre_trajectory_set_review_on(
+    *, trajectory: PreTrajectory, actor: User | AnonymousUser | None, review_on: dt.date
+) -> PreTrajectory:
     """Move the review date of a running trajectory and of its case's standby, together."""
     trajectory = PreTrajectory.objects.select_for_update().get(pk=trajectory.pk)
     case = Case.objects.select_for_update().get(pk=trajectory.case_id)
@@ -365,7 +394,7 @@ def pre_trajectory_set_review_on(*, trajectory: PreTrajectory, actor, review_on:
 
 @transaction.atomic
 def pre_trajectory_add_organisation(
-    *, trajectory: PreTrajectory, actor, organisation: PartnerOrganisation
+    *, trajectory: PreTrajectory, actor: User | AnonymousUser | None, organisation: PartnerOrganisation
 ) -> PreTrajectoryParticipation:
     trajectory = (
         PreTrajectory.objects.select_for_update(of=("self",)).select_related("case", "party").get(pk=trajectory.pk)
@@ -390,7 +419,9 @@ def pre_trajectory_add_organisation(
 
 
 @transaction.atomic
-def pre_trajectory_time_is_right(*, trajectory: PreTrajectory, actor, reason: str = "") -> PreTrajectory:
+def pre_trajectory_time_is_right(
+    *, trajectory: PreTrajectory, actor: User | AnonymousUser | None, reason: str = ""
+) -> PreTrajectory:
     """ "The time is right": the trajectory ends and the case goes back into intake."""
     trajectory = PreTrajectory.objects.select_for_update().get(pk=trajectory.pk)
     if trajectory.ended_on is not None:
@@ -407,7 +438,7 @@ def pre_trajectory_time_is_right(*, trajectory: PreTrajectory, actor, reason: st
 
 
 @transaction.atomic
-def pre_trajectory_stop(*, trajectory: PreTrajectory, actor) -> PreTrajectory:
+def pre_trajectory_stop(*, trajectory: PreTrajectory, actor: User | AnonymousUser | None) -> PreTrajectory:
     """End a trajectory without changing the case's status (e.g. the case moved on already)."""
     trajectory = PreTrajectory.objects.select_for_update().get(pk=trajectory.pk)
     if trajectory.ended_on is not None:
@@ -425,7 +456,7 @@ def accompaniment_start(
     *,
     party: Party,
     organisation: PartnerOrganisation,
-    actor,
+    actor: User | AnonymousUser | None,
     care_worker_name: str,
     started_on: dt.date | None = None,
 ) -> Accompaniment:
@@ -457,7 +488,7 @@ def accompaniment_start(
 
 @transaction.atomic
 def accompaniment_set_conversations(
-    *, accompaniment: Accompaniment, actor, conversations: Iterable[Conversation]
+    *, accompaniment: Accompaniment, actor: User | AnonymousUser | None, conversations: Iterable[Conversation]
 ) -> Accompaniment:
     """Record which conversations of the case the care worker attended."""
     accompaniment = (
@@ -477,7 +508,9 @@ def accompaniment_set_conversations(
 
 
 @transaction.atomic
-def accompaniment_end(*, accompaniment: Accompaniment, actor, ended_on: dt.date | None = None) -> Accompaniment:
+def accompaniment_end(
+    *, accompaniment: Accompaniment, actor: User | AnonymousUser | None, ended_on: dt.date | None = None
+) -> Accompaniment:
     accompaniment = (
         Accompaniment.objects.select_for_update(of=("self",)).select_related("party__case").get(pk=accompaniment.pk)
     )
@@ -501,7 +534,7 @@ def accompaniment_end(*, accompaniment: Accompaniment, actor, ended_on: dt.date 
 def joint_visit_record(
     *,
     organisation: PartnerOrganisation,
-    actor,
+    actor: User | AnonymousUser | None,
     professional_name: str,
     visited_on: dt.date,
     outcome: str,

@@ -1,8 +1,10 @@
 """Referral writes: the consent-gated handover, confirmation, withdrawal and milestone e-mails."""
 
 import logging
+from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -11,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from buurtbemiddeling.models import User
 from cases import timeline
 from cases.constants import CaseStatus, Channel, EventKind, Side
-from cases.models import Case
+from cases.models import Case, ConflictType
 from cases.services import case_create
 
 from . import milestones
@@ -55,11 +58,11 @@ def _check_party(index: int, party: dict) -> dict:
 @transaction.atomic
 def referral_submit(
     *,
-    referrer,
+    referrer: User,
     parties: list[dict],
     own_reference: str = "",
     description: str = "",
-    conflict_types=(),
+    conflict_types: Iterable[ConflictType] = (),
 ) -> Referral:
     """Hand a case over to the referrer's mediation service.
 
@@ -110,7 +113,7 @@ def referral_submit(
 
 
 @transaction.atomic
-def referral_confirm(*, referral: Referral, actor) -> Referral:
+def referral_confirm(*, referral: Referral, actor: User) -> Referral:
     """At first contact the coordinator confirms the resident knows of the referral."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.withdrawn_at is not None:
@@ -131,7 +134,7 @@ WITHDRAWABLE = {CaseStatus.REGISTERED, CaseStatus.INTAKE}
 
 
 @transaction.atomic
-def referral_withdraw(*, referral: Referral, actor) -> Referral:
+def referral_withdraw(*, referral: Referral, actor: User | AnonymousUser | None) -> Referral:
     """The resident denies having agreed: erase what was passed on; the referrer hears "ingetrokken".
 
     The case, its parties and timeline are deleted; the referral row stays without any
