@@ -20,9 +20,10 @@ $(PY):
 	echo "Creating $(VENV) with $$python ($$($$python --version))"; \
 	$$python -m venv $(VENV)
 
-$(STAMP): requirements.txt | $(PY)
+# Production needs requirements.txt only; run, test and the demo data also requirements-dev.txt.
+$(STAMP): requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $(STAMP)
 
 # The Nu HTML Checker (npm package vnu-jar, pinned in package-lock.json) that the browser tests

@@ -1,8 +1,8 @@
 """The audit vocabulary: one named function per event, so the trail is greppable.
 
 Two trails:
-- changes (create, update, delete of cases, parties, conversations, agreements, consents,
-  users) are recorded by django-auditlog; personal values are masked completely;
+- changes (create, update, delete) of the models the personal-data registry marks as
+  audited are recorded by django-auditlog; personal values are masked completely;
 - views of personal data (a case page, a search result, an export) are `AccessLog` rows
   written by the functions below: who, role, organisation, which object, allowed or
   denied, client address, UTC time; never the personal data itself.
@@ -18,35 +18,6 @@ from .models import AccessAction, AccessLog
 
 MASK = "[afgeschermd]"
 
-# Personal fields per model: their values never reach the change log.
-PERSONAL_FIELDS = {
-    "cases.Case": ["description", "tried_already", "unsuitability_advice"],
-    "cases.Party": [
-        "name",
-        "street",
-        "house_number",
-        "postcode",
-        "city",
-        "phone",
-        "email",
-        "contact_time_preference",
-        "interpreter_language",
-    ],
-    "cases.Conversation": ["report", "care_worker"],
-    "cases.Agreement": ["text"],
-    "cases.CaseEvent": ["reason"],
-    "referrals.ReferralConsent": ["agreed_by"],
-    "buurtbemiddeling.User": ["email", "phone", "first_name", "last_name"],
-    "cases.MediatorProfile": ["phone", "email", "street", "postcode"],
-    "organisations.ContactPerson": ["name", "phone", "email"],
-    "partners.Consultation": ["professional_name", "topic", "follow_up"],
-    "partners.DisclosureConsent": [],
-    "partners.PreTrajectory": ["notes", "end_reason"],
-    "partners.PreTrajectoryParticipation": [],
-    "partners.Accompaniment": ["care_worker_name"],
-    "partners.JointVisit": ["professional_name", "notes"],
-}
-
 
 def mask_value(value) -> str:
     """auditlog's mask: nothing of the value is kept (auditlog's default keeps half)."""
@@ -54,14 +25,15 @@ def mask_value(value) -> str:
 
 
 def register_models() -> None:
-    """Register the models whose changes are audited (called from the app config)."""
+    """Register the audited models of the personal-data registry, their personal fields masked."""
     from auditlog.registry import auditlog
-    from django.apps import apps
 
-    for label, personal in PERSONAL_FIELDS.items():
-        model = apps.get_model(label)
-        exclude = ["password", "last_login"] if label == "buurtbemiddeling.User" else []
-        auditlog.register(model, mask_fields=personal, exclude_fields=exclude)
+    from . import personal_data
+
+    for registration in personal_data.registrations():
+        if registration.audited:
+            exclude = ["password", "last_login"] if registration.label == "buurtbemiddeling.User" else []
+            auditlog.register(registration.model, mask_fields=registration.masked, exclude_fields=exclude)
 
 
 def client_address(request) -> str | None:

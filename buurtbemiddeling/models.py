@@ -462,3 +462,32 @@ class BackupCode(models.Model):
 
     def __str__(self):
         return f"{self.device_id}: {'gebruikt' if self.used_at else 'ongebruikt'}"
+
+
+# --- Personal data (buurtbemiddeling/personal_data.py) --------------------------------
+
+from . import personal_data  # noqa: E402
+
+personal_data.register(
+    MediationService,
+    # The organisation's own public contact details, not a person's.
+    non_personal=["name", "reference_prefix", "email", "phone", "website", "privacy_statement"],
+)
+personal_data.register(Municipality, non_personal=["name"])
+personal_data.register(PostcodeRange)
+personal_data.register(Neighbourhood, non_personal=["name"])
+personal_data.register(
+    User,
+    professional=["first_name", "last_name", "email", "phone"],
+    # The login name is how the logs name a member of staff; the password is a hash and
+    # never reaches the change log (audit.py excludes it).
+    non_personal=["username", "password"],
+    audited=True,
+)
+personal_data.register(
+    AccessLog,
+    professional=["username", "client_address"],
+    non_personal=["role", "organisation", "action", "object_type", "object_id", "detail"],
+)
+personal_data.register(BackupCodeDevice, non_personal=["name"])
+personal_data.register(BackupCode, non_personal=["code_hash"])

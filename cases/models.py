@@ -8,12 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from buurtbemiddeling import personal_data
 from buurtbemiddeling.models import (
     MediationService,
     Neighbourhood,
     ServiceScopedQuerySet,
     TimeStampedModel,
 )
+from buurtbemiddeling.personal_data import BLANK, NULL, TEXT
 from buurtbemiddeling.roles import PERM_COORDINATE, PERM_MEDIATE
 from buurtbemiddeling.validators import validate_no_control_characters
 
@@ -566,3 +568,81 @@ class Agreement(TimeStampedModel):
     def __str__(self):
         # Not the text: this string ends up in logs.
         return f"{_('Afspraak')} #{self.pk}"
+
+
+# --- Personal data (buurtbemiddeling/personal_data.py) --------------------------------
+
+for _reference_list in (ConflictType, UnsuitabilityReason):
+    personal_data.register(_reference_list, non_personal=["name"])
+personal_data.register(Outcome, non_personal=["name", "category"])
+personal_data.register(
+    Case,
+    personal={"description": TEXT, "tried_already": BLANK, "unsuitability_advice": BLANK},
+    non_personal=["reference", "status", "channel"],
+    case="",
+    resident="parties",
+    export=["reference", "reported_on", "status", "channel", "conflict_types", "closed_at", "outcome"],
+    audited=True,
+)
+personal_data.register(
+    Party,
+    personal={
+        "name": TEXT,
+        "street": BLANK,
+        "house_number": BLANK,
+        "postcode": BLANK,
+        "city": BLANK,
+        "phone": BLANK,
+        "email": BLANK,
+        "contact_time_preference": BLANK,
+        "interpreter_language": BLANK,
+        "housing_corporation": NULL,
+    },
+    non_personal=["side", "preferred_contact", "tenure", "participation"],
+    case="case",
+    resident="",
+    export=["side", "is_reporter", "preferred_contact", "tenure", "participation", "created_at"],
+    audited=True,
+)
+personal_data.register(
+    CaseEvent,
+    # Reasons may quote people: they go with the case. Not part of one resident's export:
+    # they are the coordinator's notes and name staff.
+    personal={"reason": TEXT},
+    non_personal=["kind", "from_status", "to_status"],
+    case="case",
+    audited=True,
+    append_only=True,
+)
+personal_data.register(
+    MediatorProfile,
+    professional=["name", "phone", "email", "street", "postcode"],
+    non_personal=["languages"],
+    audited=True,
+)
+# Why a mediator was replaced: free text about the case, gone with it.
+personal_data.register(Assignment, personal={"end_reason": TEXT}, case="case")
+personal_data.register(
+    MediatorAcquaintance,
+    personal={"note": TEXT},
+    case="party__case",
+    resident="party",
+    export=["created_at"],
+)
+personal_data.register(
+    Conversation,
+    personal={"report": TEXT, "care_worker": BLANK},
+    non_personal=["kind"],
+    case="case",
+    resident="parties",
+    export=["kind", "held_on", "duration_minutes"],
+    audited=True,
+)
+personal_data.register(
+    Agreement,
+    personal={"text": TEXT},
+    case="case",
+    resident="conversation__parties",
+    export=["review_on", "is_kept"],
+    audited=True,
+)

@@ -1,39 +1,28 @@
 """Personal data over time: retention (anonymise expired cases), subject access, erasure.
 
-Anonymising replaces personal values with a tombstone and keeps everything the annual
-figures count: the case row, its dates, status, channel, outcome, conflict types,
-neighbourhood, the number of parties and conversations.
+What is personal data, and how each field is anonymised and exported, is the registry's
+(buurtbemiddeling/personal_data.py; each app declares its own models). Anonymising
+replaces personal values with a tombstone and keeps everything the annual figures count:
+the case row, its dates, status, channel, outcome, conflict types, neighbourhood, the
+number of parties and conversations.
 """
 
 import datetime as dt
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from buurtbemiddeling import personal_data
 from buurtbemiddeling.models import MediationService
+from buurtbemiddeling.personal_data import TOMBSTONE  # noqa: F401  (the tombstone, for callers)
 
-from . import timeline
+from . import events, timeline
 from .constants import ENDED_STATUSES, EventKind
-from .models import Agreement, Case, CaseEvent, Conversation, Party
-
-TOMBSTONE = "[geanonimiseerd]"
-
-# Party fields holding personal data, with the value they get when anonymised.
-PARTY_PERSONAL = {
-    "name": TOMBSTONE,
-    "street": "",
-    "house_number": "",
-    "postcode": "",
-    "city": "",
-    "phone": "",
-    "email": "",
-    "contact_time_preference": "",
-    "interpreter_language": "",
-}
+from .models import Case, Party
 
 
 def retention_cutoff(service: MediationService, *, now: dt.datetime | None = None) -> dt.datetime:
@@ -50,32 +39,18 @@ def expired_cases(service: MediationService, *, now: dt.datetime | None = None):
     )
 
 
-def _anonymise_parties(parties) -> None:
-    for party in parties:
-        for field, value in PARTY_PERSONAL.items():
-            setattr(party, field, value)
-        party.housing_corporation = None
-        party.save()  # one by one, so the change log records each (masked)
-
-
 @transaction.atomic
 def case_anonymise(*, case: Case, now: dt.datetime | None = None) -> Case:
+    """Replace the personal data of one case, in every record the registry ties to the case."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.anonymised_at is not None:
         return case
-    _anonymise_parties(case.parties.all())
-    case.description = TOMBSTONE if case.description else ""
-    case.tried_already = ""
-    case.unsuitability_advice = ""
+    for registration in personal_data.with_case():
+        registration.anonymise_rows(personal_data.rows(registration, registration.case, case))
+    case.refresh_from_db()
     case.anonymised_at = now or timezone.now()
-    case.save(update_fields=["description", "tried_already", "unsuitability_advice", "anonymised_at", "updated_at"])
-    Conversation.objects.filter(case=case).update(report=TOMBSTONE, care_worker="")
-    Agreement.objects.filter(case=case).update(text=TOMBSTONE)
-    # Timeline reasons may quote people; the kinds, statuses and times stay.
-    CaseEvent.objects.filter(case=case).exclude(reason="").update(reason=TOMBSTONE)
-    from referrals.models import ReferralConsent  # referrals builds on cases
-
-    ReferralConsent.objects.filter(referral__case=case).update(agreed_by=TOMBSTONE)
+    case.save(update_fields=["anonymised_at", "updated_at"])
+    events.send_on_commit(events.case_anonymised, case_id=case.pk)
     return case
 
 
@@ -113,53 +88,61 @@ def same_resident(party: Party):
     )
 
 
+def _value(row: models.Model, name: str):
+    """A field's value as the resident reads it: choices by label, links by name, dates ISO."""
+    field = row._meta.get_field(name)
+    if field.many_to_many:
+        return [str(item) for item in getattr(row, name).all()]
+    if field.choices:
+        return str(getattr(row, f"get_{name}_display")())
+    value = getattr(row, name)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return str(value)
+    return value
+
+
+def _record(registration: personal_data.Registration, row: models.Model) -> dict:
+    return {name: _value(row, name) for name in (*registration.export, *registration.personal)}
+
+
+def _labels(registration: personal_data.Registration) -> dict:
+    opts = registration.model._meta
+    return {name: str(opts.get_field(name).verbose_name) for name in (*registration.export, *registration.personal)}
+
+
 def resident_export(party: Party) -> dict:
-    """Everything stored about one resident, for a subject access request (AVG art. 15)."""
+    """Everything stored about one resident, for a subject access request (AVG art. 15).
+
+    Per registration of the same resident: the case, the party, and every record the
+    personal-data registry ties to that resident (conversations, agreements, consents,
+    partner records), with the fields the registry names.
+    """
+    case_registration = personal_data.registration_for(Case)
+    party_registration = personal_data.registration_for(Party)
+    others = [r for r in personal_data.about_residents() if r.model not in (Case, Party)]
     registrations = []
     for own in same_resident(party):
-        case = own.case
-        conversations = (
-            Conversation.objects.filter(case=case, parties=own).prefetch_related("agreements").order_by("held_on")
-        )
+        records = []
+        for registration in others:
+            rows = personal_data.rows(registration, registration.resident, own).order_by("pk")
+            found = [_record(registration, row) for row in rows]
+            if found:
+                records.append(
+                    {
+                        "kind": registration.label,
+                        "title": str(registration.model._meta.verbose_name_plural),
+                        "labels": _labels(registration),
+                        "rows": found,
+                    }
+                )
         registrations.append(
             {
-                "case": {
-                    "reference": case.reference,
-                    "reported_on": case.reported_on.isoformat(),
-                    "status": str(case.get_status_display()),
-                    "channel": str(case.get_channel_display()),
-                    "conflict_types": [str(ct) for ct in case.conflict_types.all()],
-                    "description": case.description,
-                    "closed_at": case.closed_at.isoformat() if case.closed_at else None,
-                    "outcome": str(case.outcome) if case.outcome_id else None,
-                },
-                "party": {
-                    "side": str(own.get_side_display()),
-                    "is_reporter": own.is_reporter,
-                    "name": own.name,
-                    "street": own.street,
-                    "house_number": own.house_number,
-                    "postcode": own.postcode,
-                    "city": own.city,
-                    "phone": own.phone,
-                    "email": own.email,
-                    "preferred_contact": str(own.get_preferred_contact_display()),
-                    "contact_time_preference": own.contact_time_preference,
-                    "interpreter_language": own.interpreter_language,
-                    "tenure": str(own.get_tenure_display()),
-                    "housing_corporation": str(own.housing_corporation or ""),
-                    "participation": str(own.get_participation_display()),
-                    "registered_at": own.created_at.isoformat(),
-                },
-                "conversations": [
-                    {
-                        "kind": str(conversation.get_kind_display()),
-                        "held_on": conversation.held_on.isoformat(),
-                        "report": conversation.report,
-                        "agreements": [agreement.text for agreement in conversation.agreements.all()],
-                    }
-                    for conversation in conversations
-                ],
+                "case": _record(case_registration, own.case),
+                "party": _record(party_registration, own),
+                "party_labels": _labels(party_registration),
+                "records": records,
             }
         )
     return {
@@ -183,8 +166,13 @@ def resident_erase(*, party: Party, actor) -> int:
     if reason:
         raise ValidationError(reason)
     registrations = [own for own in same_resident(party) if own.case.status in ENDED_STATUSES]
-    _anonymise_parties(registrations)
     for own in registrations:
+        # Every record the registry ties to this resident: the party, the case it is a
+        # party to, conversations, agreements, consents and partner records.
+        for registration in personal_data.about_residents():
+            if registration.personal:
+                registration.anonymise_rows(personal_data.rows(registration, registration.resident, own))
+        events.send_on_commit(events.resident_erased, case_id=own.case_id, party_id=own.pk)
         timeline.record(
             case=own.case, kind=EventKind.NOTE, actor=actor, reason=_("Gegevens van een bewoner gewist op verzoek.")
         )

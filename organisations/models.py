@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from buurtbemiddeling import personal_data
 from buurtbemiddeling.models import CoordinatorScopedQuerySet, MediationService, ServiceScopedQuerySet, TimeStampedModel
 from buurtbemiddeling.validators import validate_no_control_characters
 
@@ -124,3 +125,15 @@ class WorkingAgreement(TimeStampedModel):
         super().clean()
         if self.starts_on and self.review_on and self.review_on < self.starts_on:
             raise ValidationError({"review_on": _("De evaluatiedatum ligt op of na de ingangsdatum.")})
+
+
+# --- Personal data (buurtbemiddeling/personal_data.py) --------------------------------
+
+personal_data.register(
+    PartnerOrganisation,
+    # The organisation's general contact details, not a person's.
+    non_personal=["name", "kind", "email", "phone"],
+)
+personal_data.register(ContactPerson, professional=["name", "phone", "email"], non_personal=["role"], audited=True)
+# The form warns: no resident data in a working agreement.
+personal_data.register(WorkingAgreement, non_personal=["description"])

@@ -11,12 +11,14 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from buurtbemiddeling import personal_data
 from buurtbemiddeling.models import (
     CoordinatorScopedQuerySet,
     MediationService,
     TimeStampedModel,
     collect_other_service_errors,
 )
+from buurtbemiddeling.personal_data import TEXT
 from buurtbemiddeling.validators import validate_no_control_characters
 from organisations.models import NO_RESIDENT_DATA, PartnerOrganisation
 
@@ -452,3 +454,49 @@ class JointVisit(TimeStampedModel):
             errors["party"] = _("Deze bewoner hoort niet bij deze zaak.")
         if errors:
             raise ValidationError(errors)
+
+
+# --- Personal data (buurtbemiddeling/personal_data.py) --------------------------------
+
+personal_data.register(
+    Consultation,
+    # About a professional's question, never a resident (the form warns); masked all the same.
+    professional=["professional_name", "topic", "follow_up"],
+    audited=True,
+)
+personal_data.register(
+    DisclosureConsent,
+    non_personal=["method"],
+    case="party__case",
+    resident="party",
+    export=["organisation", "given_on", "method", "withdrawn_on"],
+    audited=True,
+)
+personal_data.register(
+    PreTrajectory,
+    personal={"notes": TEXT},
+    non_personal=["end_reason"],
+    case="case",
+    resident="party",
+    export=["lead_organisation", "started_on", "review_on", "ended_on", "end_reason"],
+    audited=True,
+)
+personal_data.register(PreTrajectoryParticipation, audited=True)
+personal_data.register(
+    Accompaniment,
+    personal={"care_worker_name": TEXT},
+    case="party__case",
+    resident="party",
+    export=["organisation", "started_on", "ended_on"],
+    audited=True,
+)
+personal_data.register(
+    JointVisit,
+    personal={"notes": TEXT},
+    professional=["professional_name"],
+    non_personal=["outcome"],
+    case="case",
+    resident="party",
+    export=["organisation", "visited_on", "outcome"],
+    audited=True,
+)

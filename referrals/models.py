@@ -3,7 +3,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from buurtbemiddeling import personal_data
 from buurtbemiddeling.models import MediationService, TimeStampedModel
+from buurtbemiddeling.personal_data import TEXT
 from buurtbemiddeling.roles import PERM_REFER, PERM_VIEW_ORGANISATION_REFERRALS
 from buurtbemiddeling.validators import validate_no_control_characters
 
@@ -117,3 +119,22 @@ class ReferralConsent(TimeStampedModel):
     def __str__(self):
         # Not the name: this string ends up in logs.
         return f"{_('Toestemming')} {self.agreed_on}"
+
+
+# --- Personal data (buurtbemiddeling/personal_data.py) --------------------------------
+
+personal_data.register(
+    Referral,
+    # The referrer's own reference for their file: what their list shows, also after a
+    # withdrawal (the row then holds nothing else); it names no one.
+    non_personal=["own_reference", "last_notified_milestone"],
+)
+personal_data.register(
+    ReferralConsent,
+    personal={"agreed_by": TEXT},
+    non_personal=["method"],
+    case="referral__case",
+    resident="party",
+    export=["agreed_on", "method"],
+    audited=True,
+)

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from buurtbemiddeling import personal_data
 from buurtbemiddeling.models import MediationService, ServiceScopedQuerySet, TimeStampedModel
 from cases.constants import Channel
 from cases.models import ConflictType, Outcome
@@ -179,3 +180,9 @@ class NationalCategoryMapping(TimeStampedModel):
             }
         if errors:
             raise ValidationError(errors)
+
+
+# --- Personal data (buurtbemiddeling/personal_data.py) --------------------------------
+
+personal_data.register(NationalCategory, non_personal=["dimension", "code", "label"])
+personal_data.register(NationalCategoryMapping, non_personal=["referrer_kind", "channel"])

@@ -24,3 +24,9 @@ def bootstrap_widget(bound_field):
     if bound_field.errors:
         css += " is-invalid"
     return bound_field.as_widget(attrs={"class": css})
+
+
+@register.filter
+def get_item(mapping, key):
+    """`{{ labels|get_item:name }}`: a dict's value for a key held in a variable."""
+    return mapping.get(key, key) if hasattr(mapping, "get") else key

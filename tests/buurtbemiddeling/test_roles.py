@@ -58,3 +58,20 @@ def test_rebuilding_the_role_groups_gives_exactly_what_the_migrations_gave(db):
     Group.objects.all().delete()  # what a flushed test database looks like
     ensure_role_groups()
     assert snapshot() == migrated
+
+
+def test_the_roles_table_is_authoritative_after_migrate(db):
+    """A permission granted to a role group by hand is gone after the next migrate."""
+    from django.contrib.auth.models import Group, Permission
+    from django.core.management import call_command
+
+    from buurtbemiddeling.constants import ROLE_GROUP_NAMES, Role
+    from buurtbemiddeling.roles import ROLE_PERMISSIONS
+
+    mediators = Group.objects.get(name=ROLE_GROUP_NAMES[Role.MEDIATOR])
+    extra = Permission.objects.get(content_type__app_label="cases", codename="coordinate_case")
+    mediators.permissions.add(extra)
+    call_command("migrate", verbosity=0)
+    held = {f"{app}.{code}" for app, code in mediators.permissions.values_list("content_type__app_label", "codename")}
+    assert held == ROLE_PERMISSIONS[Role.MEDIATOR]
+    assert "cases.coordinate_case" not in held
