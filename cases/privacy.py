@@ -10,14 +10,15 @@ number of parties and conversations.
 import datetime as dt
 
 from dateutil.relativedelta import relativedelta
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buurtbemiddeling import personal_data
-from buurtbemiddeling.models import MediationService
+from buurtbemiddeling.models import MediationService, User
 from buurtbemiddeling.personal_data import TOMBSTONE  # noqa: F401  (the tombstone, for callers)
 
 from . import events, timeline
@@ -29,7 +30,7 @@ def retention_cutoff(service: MediationService, *, now: dt.datetime | None = Non
     return (now or timezone.now()) - relativedelta(months=service.retention_months)
 
 
-def expired_cases(service: MediationService, *, now: dt.datetime | None = None):
+def expired_cases(service: MediationService, *, now: dt.datetime | None = None) -> QuerySet[Case]:
     """Ended cases of this service whose retention period has passed and that still hold data."""
     return Case.objects.filter(
         service=service,
@@ -72,7 +73,7 @@ def anonymise_expired(*, apply: bool, now: dt.datetime | None = None) -> dict[Me
 # --- Subject access and erasure ---------------------------------------------------------
 
 
-def same_resident(party: Party):
+def same_resident(party: Party) -> QuerySet[Party]:
     """The registrations in this party's service that are most likely the same person."""
     match = Q(pk=party.pk)
     if party.phone:
@@ -88,7 +89,7 @@ def same_resident(party: Party):
     )
 
 
-def _value(row: models.Model, name: str):
+def _value(row: models.Model, name: str) -> object:
     """A field's value as the resident reads it: choices by label, links by name, dates ISO."""
     field = row._meta.get_field(name)
     if field.many_to_many:
@@ -160,7 +161,7 @@ def erasure_refusal(party: Party) -> str | None:
 
 
 @transaction.atomic
-def resident_erase(*, party: Party, actor) -> int:
+def resident_erase(*, party: Party, actor: User | AnonymousUser | None) -> int:
     """Erase a resident's personal data in every ended registration; returns how many."""
     reason = erasure_refusal(party)
     if reason:

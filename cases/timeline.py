@@ -7,7 +7,10 @@ to save an existing row); a test checks that nothing else creates them.
 
 import datetime as dt
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
+
+from buurtbemiddeling.models import User
 
 from .models import Case, CaseEvent
 
@@ -16,7 +19,7 @@ def record(
     *,
     case: Case,
     kind: str,
-    actor,
+    actor: User | AnonymousUser | None,
     reason: str = "",
     from_status: str = "",
     to_status: str = "",

@@ -4,12 +4,17 @@ A referrer hears only: received, suitable or not, picked up, and at the end reso
 not (or that the referral was withdrawn). Nothing else about the case ever leaves here.
 """
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.constants import CaseStatus
+
+if TYPE_CHECKING:
+    from .models import Referral
 
 RECEIVED = "received"
 WITHDRAWN = "withdrawn"
@@ -37,18 +42,18 @@ PICKED_UP_CASES = Q(status__in=_PICKED_UP_STATUSES) | Q(status=CaseStatus.CLOSED
 
 @dataclass(frozen=True)
 class Milestones:
-    received_on: object
+    received_on: dt.date
     current: str
     suitable: bool | None
     picked_up: bool
     resolved: bool | None
 
     @property
-    def label(self):
+    def label(self) -> str:
         return LABELS[self.current]
 
 
-def milestones_for(referral) -> Milestones:
+def milestones_for(referral: "Referral") -> Milestones:
     """What the referrer of this referral is told, computed from the case alone."""
     received_on = referral.created_at.date()
     case = referral.case

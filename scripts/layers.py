@@ -1,4 +1,4 @@
-"""(A copy of the team's shared layering checker, so CI and pre-commit run it on any machine.)
+"""(A verbatim copy of the team's shared layering checker, so CI and pre-commit run it anywhere.)
 
 Import layering of the project, read from the code's own imports (AST, every import, also inside functions).
 
@@ -8,7 +8,6 @@ Rules (the target of the re-layering issue):
   - no import cycle between modules;
   - the biggest app holds at most 30% of the project's Python lines (tests, migrations, bench excluded).
 """
-
 import ast
 import pathlib
 import sys
@@ -17,9 +16,7 @@ LAYERS = {
     "buurtbemiddeling": 0,
     "organisations": 1,
     "cases": 2,
-    "referrals": 3,
-    "partners": 3,
-    "selfreport": 3,
+    "referrals": 3, "partners": 3, "selfreport": 3,
     "reports": 4,
     "demo": 5,
 }
@@ -87,22 +84,16 @@ def main(root):
     sys.setrecursionlimit(10000)
 
     def strong(v):
-        index[v] = low[v] = counter[0]
-        counter[0] += 1
-        stack.append(v)
-        on.add(v)
+        index[v] = low[v] = counter[0]; counter[0] += 1; stack.append(v); on.add(v)
         for w in edges[v]:
             if w not in index:
-                strong(w)
-                low[v] = min(low[v], low[w])
+                strong(w); low[v] = min(low[v], low[w])
             elif w in on:
                 low[v] = min(low[v], index[w])
         if low[v] == index[v]:
             comp = []
             while True:
-                w = stack.pop()
-                on.discard(w)
-                comp.append(w)
+                w = stack.pop(); on.discard(w); comp.append(w)
                 if w == v:
                     break
             if len(comp) > 1:
@@ -123,10 +114,8 @@ def main(root):
         print("CYCLE:", " <-> ".join(c))
     print("apps:", ", ".join(f"{a} {n}" for a, n in sorted(per_app.items(), key=lambda kv: -kv[1])))
     ok = not bad and not sccs and share <= 0.30
-    print(
-        f"layers: {len(bad)} upward/sideways imports, {len(sccs)} cycles, biggest app {big_app} {share:.0%} of {total} lines"
-        + ("" if ok else "  [short]")
-    )
+    print(f"layers: {len(bad)} upward/sideways imports, {len(sccs)} cycles, biggest app {big_app} {share:.0%} of {total} lines"
+          + ("" if ok else "  [short]"))
     return 0 if ok else 1
 
 
