@@ -31,6 +31,7 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from buurtbemiddeling import paging  # noqa: E402
 from buurtbemiddeling.middleware import AbsoluteSessionLifetimeMiddleware  # noqa: E402
 from buurtbemiddeling.models import MediationService, User  # noqa: E402
 from cases import selectors  # noqa: E402
@@ -80,7 +81,7 @@ def pages():
     neighbourhood = cases.exclude(neighbourhood=None).values_list("neighbourhood_id", flat=True).first()
     ordering = selectors.SORTS["-reported"]
     deep_row = cases.order_by(*ordering)[int(cases.count() * 0.9)]
-    deep_cursor = selectors._encode_cursor(deep_row, [spec.lstrip("-") for spec in ordering])
+    deep_cursor = paging._encode_cursor(deep_row, [spec.lstrip("-") for spec in ordering])
     form_body = f"csrfmiddlewaretoken={CSRF}&talked=yes&violence=no&legal=no"
     anonymous_csrf = f"{settings.CSRF_COOKIE_NAME}={CSRF}"
     return [

@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .fasthtml import escape
+from .validators import validate_no_control_characters
 
 
 class LoginForm(AuthenticationForm):
@@ -89,3 +90,24 @@ class FastSelect(forms.Select):
                 parts.append("</optgroup>")
         parts.append("</select>")
         return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CleanTextMixin:
+    """Refuse NUL and control characters in every text field: they can never be meant."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str):
+                try:
+                    validate_no_control_characters(value)
+                except ValidationError as error:
+                    self.add_error(name, error)
+        return cleaned

@@ -5,12 +5,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from buurtbemiddeling.forms import FastSelect, ModelChoiceField, ModelMultipleChoiceField
+from buurtbemiddeling.forms import CleanTextMixin, DateInput, FastSelect, ModelChoiceField, ModelMultipleChoiceField
 from buurtbemiddeling.models import Neighbourhood
 from buurtbemiddeling.validators import (
     normalise_phone,
     normalise_postcode,
-    validate_no_control_characters,
 )
 from organisations.constants import OrganisationKind
 from organisations.models import PartnerOrganisation
@@ -19,27 +18,6 @@ from . import workflow
 from .constants import CaseStatus, Channel, ConversationKind, Participation, Side, Tenure
 from .models import ConflictType, MediatorProfile, Outcome, Party, UnsuitabilityReason
 from .selectors import case_filter_choices
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class CleanTextMixin:
-    """Refuse NUL and control characters in every text field: they can never be meant."""
-
-    def clean(self):
-        cleaned = super().clean()
-        for name, value in list(cleaned.items()):
-            if isinstance(value, str):
-                try:
-                    validate_no_control_characters(value)
-                except ValidationError as error:
-                    self.add_error(name, error)
-        return cleaned
 
 
 class PartyForm(CleanTextMixin, forms.ModelForm):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from buurtbemiddeling.models import MediationService, Neighbourhood, User
+from buurtbemiddeling.models import MediationService, Neighbourhood, User, collect_other_service_errors
 from organisations.models import PartnerOrganisation
 
 from . import events, timeline, workflow
@@ -86,13 +86,13 @@ def case_create(
     errors = {}
     if channel == Channel.REFERRAL and referrer_organisation is None:
         errors["referrer_organisation"] = _("Kies de verwijzende organisatie.")
-    for field, value in (
-        ("referrer_organisation", referrer_organisation),
-        ("neighbourhood", neighbourhood),
-        ("coordinator", coordinator),
-    ):
-        if value is not None and value.service_id != service.pk:
-            errors[field] = _("Dit hoort bij een andere bemiddelingsorganisatie.")
+    collect_other_service_errors(
+        service.pk,
+        errors,
+        referrer_organisation=referrer_organisation,
+        neighbourhood=neighbourhood,
+        coordinator=coordinator,
+    )
     conflict_types = list(conflict_types)
     if any(ct.service_id != service.pk for ct in conflict_types):
         errors["conflict_types"] = _("Kies soorten conflict van de eigen organisatie.")
@@ -349,3 +349,16 @@ def party_set_participation(*, party: Party, actor: User | AnonymousUser | None,
         reason=f"{party.get_side_display()}: {party.get_participation_display()}",
     )
     return party
+
+
+@transaction.atomic
+def case_delete(*, case: Case, actor: User | AnonymousUser | None) -> None:
+    """Remove a case with its parties, conversations and timeline (a withdrawn referral).
+
+    Only for a case that must not exist at all; an ended case is anonymised instead.
+    Announced after commit (`events.case_deleted`), with the reference it had.
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    case_id, reference = case.pk, case.reference
+    case.delete()
+    events.send_on_commit(events.case_deleted, case_id=case_id, reference=reference)

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from buurtbemiddeling import audit
+from buurtbemiddeling import audit, paging
 from buurtbemiddeling.roles import PERM_COORDINATE, PERM_MEDIATE
 
 from . import panels, privacy, selectors, services, workflow
@@ -82,7 +82,7 @@ def case_list(request):
     cases = filter_form.filter(selectors.case_list_for_user(request.user))
     cases = selectors.case_search(cases, term)
     sort = filter_form.cleaned_data.get("sort") if filter_form.is_bound and filter_form.is_valid() else ""
-    page = selectors.keyset_page(
+    page = paging.keyset_page(
         cases,
         ordering=selectors.SORTS.get(sort or "-reported", selectors.SORTS["-reported"]),
         after=request.GET.get("after"),

@@ -4,19 +4,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from buurtbemiddeling.validators import validate_no_control_characters
+from buurtbemiddeling.forms import CleanTextMixin, DateInput
 from cases.constants import ConversationKind
 from organisations.models import NO_RESIDENT_DATA, ContactPerson, PartnerOrganisation, WorkingAgreement
 
 from .constants import DisclosureMethod, JointVisitOutcome
 from .models import Consultation, JointVisit
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def party_label(party) -> str:
@@ -52,20 +45,6 @@ class ObjectMultipleChoiceField(forms.MultipleChoiceField):
 
     def clean(self, value):
         return [self.objects[key] for key in super().clean(value)]
-
-
-class CleanTextMixin:
-    """Refuse control characters in every text field: they can never be meant."""
-
-    def clean(self):
-        cleaned = super().clean()
-        for name, value in list(cleaned.items()):
-            if isinstance(value, str):
-                try:
-                    validate_no_control_characters(value)
-                except forms.ValidationError as error:
-                    self.add_error(name, error)
-        return cleaned
 
 
 class PanelForm(CleanTextMixin, forms.Form):

@@ -1,8 +1,9 @@
 """The four ways a service works with partner organisations (domain rule 6).
 
 Consultation, pre-trajectory (voortraject), accompaniment and joint home visit are records of
-their own. Only coordinators of the owning service see them (`CollaborationQuerySet`); partner
-users never do, and none of these records gives anyone access to a case.
+their own. Only coordinators of the owning service see them (the gateway
+`buurtbemiddeling.models.CoordinatorScopedQuerySet`); partner users never do, and none of
+these records gives anyone access to a case.
 """
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from buurtbemiddeling.models import (
     MediationService,
     TimeStampedModel,
     collect_other_service_errors,
+    require_same_service,
 )
 from buurtbemiddeling.personal_data import TEXT
 from buurtbemiddeling.validators import validate_no_control_characters
@@ -24,14 +26,9 @@ from organisations.models import NO_RESIDENT_DATA, PartnerOrganisation
 
 from .constants import DisclosureMethod, JointVisitOutcome, TrajectoryEnd
 
-CollaborationQuerySet = CoordinatorScopedQuerySet
-
 
 class TrajectoryPartQuerySet(CoordinatorScopedQuerySet):
     service_lookup = "trajectory__service_id"
-
-
-_check_same_service = collect_other_service_errors
 
 
 class Consultation(TimeStampedModel):
@@ -79,7 +76,7 @@ class Consultation(TimeStampedModel):
         help_text=NO_RESIDENT_DATA,
     )
 
-    objects = CollaborationQuerySet.as_manager()
+    objects = CoordinatorScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("consultatie")
@@ -96,7 +93,7 @@ class Consultation(TimeStampedModel):
     def clean(self):
         super().clean()
         errors = {}
-        _check_same_service(self.service_id, errors, organisation=getattr(self, "organisation", None))
+        collect_other_service_errors(self.service_id, errors, organisation=getattr(self, "organisation", None))
         if errors:
             raise ValidationError(errors)
 
@@ -143,7 +140,7 @@ class DisclosureConsent(TimeStampedModel):
         related_name="+",
     )
 
-    objects = CollaborationQuerySet.as_manager()
+    objects = CoordinatorScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("toestemming om te delen")
@@ -172,7 +169,7 @@ class DisclosureConsent(TimeStampedModel):
     def clean(self):
         super().clean()
         errors = {}
-        _check_same_service(
+        collect_other_service_errors(
             self.service_id,
             errors,
             organisation=getattr(self, "organisation", None),
@@ -230,7 +227,7 @@ class PreTrajectory(TimeStampedModel):
     ended_on = models.DateField(_("beëindigd op"), null=True, blank=True)
     end_reason = models.CharField(_("reden einde"), max_length=30, choices=TrajectoryEnd.choices, blank=True)
 
-    objects = CollaborationQuerySet.as_manager()
+    objects = CoordinatorScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("voortraject")
@@ -262,7 +259,7 @@ class PreTrajectory(TimeStampedModel):
         super().clean()
         errors = {}
         case = getattr(self, "case", None)
-        _check_same_service(
+        collect_other_service_errors(
             self.service_id, errors, case=case, lead_organisation=getattr(self, "lead_organisation", None)
         )
         if self.party_id and case is not None and self.party.case_id != case.pk:
@@ -307,8 +304,8 @@ class PreTrajectoryParticipation(TimeStampedModel):
         super().clean()
         trajectory = getattr(self, "trajectory", None)
         organisation = getattr(self, "organisation", None)
-        if trajectory is not None and organisation is not None and organisation.service_id != trajectory.service_id:
-            raise ValidationError({"organisation": _("Dit hoort bij een andere bemiddelingsorganisatie.")})
+        if trajectory is not None:
+            require_same_service(trajectory.service_id, organisation=organisation)
 
 
 class Accompaniment(TimeStampedModel):
@@ -339,7 +336,7 @@ class Accompaniment(TimeStampedModel):
         "cases.Conversation", verbose_name=_("aanwezig bij gesprekken"), blank=True, related_name="accompaniments"
     )
 
-    objects = CollaborationQuerySet.as_manager()
+    objects = CoordinatorScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("begeleiding")
@@ -367,7 +364,7 @@ class Accompaniment(TimeStampedModel):
     def clean(self):
         super().clean()
         errors = {}
-        _check_same_service(
+        collect_other_service_errors(
             self.service_id,
             errors,
             organisation=getattr(self, "organisation", None),
@@ -425,7 +422,7 @@ class JointVisit(TimeStampedModel):
     outcome = models.CharField(_("uitkomst"), max_length=10, choices=JointVisitOutcome.choices)
     notes = models.CharField(_("toelichting"), max_length=500, blank=True, validators=[validate_no_control_characters])
 
-    objects = CollaborationQuerySet.as_manager()
+    objects = CoordinatorScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("gezamenlijk huisbezoek")
@@ -449,7 +446,9 @@ class JointVisit(TimeStampedModel):
         super().clean()
         errors = {}
         case = getattr(self, "case", None)
-        _check_same_service(self.service_id, errors, case=case, organisation=getattr(self, "organisation", None))
+        collect_other_service_errors(
+            self.service_id, errors, case=case, organisation=getattr(self, "organisation", None)
+        )
         if self.party_id and (case is None or self.party.case_id != case.pk):
             errors["party"] = _("Deze bewoner hoort niet bij deze zaak.")
         if errors:

@@ -4,9 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from buurtbemiddeling.forms import ModelMultipleChoiceField
+from buurtbemiddeling.forms import CleanTextMixin, DateInput, ModelMultipleChoiceField
 from buurtbemiddeling.validators import normalise_phone, normalise_postcode
-from cases.forms import CleanTextMixin, DateInput
 from cases.models import ConflictType
 
 from .constants import ConsentGate, ConsentMethod

@@ -17,7 +17,7 @@ from buurtbemiddeling.models import User
 from cases import timeline
 from cases.constants import CaseStatus, Channel, EventKind, Side
 from cases.models import Case, ConflictType
-from cases.services import case_create
+from cases.services import case_create, case_delete
 
 from . import milestones
 from .models import Referral, ReferralConsent
@@ -154,7 +154,7 @@ def referral_withdraw(*, referral: Referral, actor: User | AnonymousUser | None)
         referral.case = None
         referral.withdrawn_at = timezone.now()
         referral.save(update_fields=["case", "withdrawn_at", "updated_at"])
-        case.delete()
+        case_delete(case=case, actor=actor)
     logger.info("referral %s withdrawn by user %s", referral.pk, getattr(actor, "pk", None))
     transaction.on_commit(lambda: referral_notify(referral_id=referral.pk))
     return referral

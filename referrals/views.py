@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from buurtbemiddeling.paging import keyset_page
 from buurtbemiddeling.roles import PERM_COORDINATE, PERM_REFER, PERM_VIEW_ORGANISATION_REFERRALS
 from cases.constants import Side
 from cases.models import Case
-from cases.selectors import keyset_page
 
 from . import services
 from .constants import ConsentGate

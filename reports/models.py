@@ -10,7 +10,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from buurtbemiddeling import personal_data
-from buurtbemiddeling.models import MediationService, ServiceScopedQuerySet, TimeStampedModel
+from buurtbemiddeling.models import (
+    MediationService,
+    ServiceScopedQuerySet,
+    TimeStampedModel,
+    collect_other_service_errors,
+)
 from cases.constants import Channel
 from cases.models import ConflictType, Outcome
 from organisations.constants import OrganisationKind
@@ -170,10 +175,11 @@ class NationalCategoryMapping(TimeStampedModel):
                 _("Kies precies één eigen categorie: een soort conflict, uitkomst, verwijzer of kanaal.")
             )
         errors = {}
-        for field in ("conflict_type", "outcome"):
-            item = getattr(self, field) if getattr(self, f"{field}_id") else None
-            if item is not None and self.service_id and item.service_id != self.service_id:
-                errors[field] = _("Dit hoort bij een andere bemiddelingsorganisatie.")
+        collect_other_service_errors(
+            self.service_id,
+            errors,
+            **{field: getattr(self, field) for field in ("conflict_type", "outcome") if getattr(self, f"{field}_id")},
+        )
         if self.national_category_id and self.national_category.dimension != self.dimension:
             errors["national_category"] = _("Kies een landelijke categorie van de dimensie %(dimension)s.") % {
                 "dimension": NationalDimension(self.dimension).label

@@ -431,9 +431,9 @@ def test_broken_cursors_show_the_first_page(login, coordinator, case, cursor):
 
 
 def test_the_list_counts_exactly_up_to_the_limit_and_then_says_more_than(login, coordinator, make_case, monkeypatch):
-    from cases import selectors
+    from buurtbemiddeling import paging
 
-    monkeypatch.setattr(selectors, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(paging, "COUNT_LIMIT", 3)
     client = login(coordinator)
     for _ in range(3):
         make_case()
