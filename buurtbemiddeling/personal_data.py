@@ -7,6 +7,8 @@ Each app declares, at the bottom of its models.py, for every model of its own:
   None);
 - `professional`: names and contacts of staff and partner professionals: masked in the
   change log, not part of a resident's export or erasure;
+- `sensitive`: facts about a resident that a record needs to stay valid (a reason code
+  such as "consent withdrawn"): masked in the change log, kept otherwise;
 - `non_personal`: every other text, char or e-mail field, named so a new field cannot slip
   by (a test walks every model);
 - `case`: the lookup from a row to its case ("" when the row is the case), when the row
@@ -43,6 +45,7 @@ class Registration:
     model: type[models.Model]
     personal: dict[str, Redact]
     professional: frozenset[str]
+    sensitive: frozenset[str]
     non_personal: frozenset[str]
     case: str | None
     resident: str | None
@@ -57,7 +60,7 @@ class Registration:
     @property
     def masked(self) -> list[str]:
         """Fields whose values never reach the change log."""
-        return sorted({*self.personal, *self.professional})
+        return sorted({*self.personal, *self.professional, *self.sensitive})
 
     def anonymised_value(self, field: str, value):
         redact = self.personal[field]
@@ -110,6 +113,7 @@ def register(
     *,
     personal: dict[str, Redact] | None = None,
     professional: Iterable[str] = (),
+    sensitive: Iterable[str] = (),
     non_personal: Iterable[str] = (),
     case: str | None = None,
     resident: str | None = None,
@@ -122,11 +126,12 @@ def register(
     if label in _REGISTRY:
         raise ValueError(f"{label} is already registered")
     personal = dict(personal or {})
-    professional, non_personal = frozenset(professional), frozenset(non_personal)
+    professional, sensitive, non_personal = frozenset(professional), frozenset(sensitive), frozenset(non_personal)
     registration = Registration(
         model=model,
         personal=personal,
         professional=professional,
+        sensitive=sensitive,
         non_personal=non_personal,
         case=case,
         resident=resident,
@@ -144,19 +149,26 @@ def problems() -> list[str]:
     for registration in _REGISTRY.values():
         label, model = registration.label, registration.model
         fields = {f.name for f in model._meta.get_fields() if not f.auto_created or f.concrete}
-        named = [*registration.personal, *registration.professional, *registration.non_personal, *registration.export]
+        named = [
+            *registration.personal,
+            *registration.professional,
+            *registration.sensitive,
+            *registration.non_personal,
+            *registration.export,
+        ]
         unknown = sorted({name for name in named if name not in fields})
         if unknown:
             found.append(f"{label}: no such fields {unknown}")
-        personal, professional, non_personal = (
+        groups = [
             set(registration.personal),
             registration.professional,
+            registration.sensitive,
             registration.non_personal,
-        )
-        twice = (personal & professional) | (personal & non_personal) | (professional & non_personal)
+        ]
+        twice = {name for i, a in enumerate(groups) for b in groups[i + 1 :] for name in a & b}
         if twice:
             found.append(f"{label}: fields declared twice {sorted(twice)}")
-        if personal and registration.case is None and registration.resident is None:
+        if registration.personal and registration.case is None and registration.resident is None:
             found.append(f"{label}: resident data needs a case or a resident lookup")
     return found
 
@@ -168,7 +180,7 @@ def unregistered_text_fields(models_to_check: Iterable[type[models.Model]]) -> l
     for model in models_to_check:
         registration = registration_for(model)
         declared = (
-            set(registration.personal) | registration.professional | registration.non_personal
+            set(registration.personal) | registration.professional | registration.sensitive | registration.non_personal
             if registration
             else set()
         )

@@ -474,7 +474,8 @@ personal_data.register(
 personal_data.register(
     PreTrajectory,
     personal={"notes": TEXT},
-    non_personal=["end_reason"],
+    # "Consent withdrawn" says something about the resident; an ended trajectory needs it.
+    sensitive=["end_reason"],
     case="case",
     resident="party",
     export=["lead_organisation", "started_on", "review_on", "ended_on", "end_reason"],

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q
 
-from cases.constants import OPEN_STATUSES, CaseStatus
+from cases.constants import OPEN_STATUSES
 from cases.models import Case
 from organisations.models import PartnerOrganisation
 
@@ -22,8 +22,8 @@ def referral_figures(partner: PartnerOrganisation) -> dict:
         suitable=Count("pk", filter=Q(is_suitable=True)),
         unsuitable=Count("pk", filter=Q(is_suitable=False)),
         picked_up=Count("pk", filter=milestones.PICKED_UP_CASES),
-        resolved=Count("pk", filter=Q(status=CaseStatus.CLOSED, outcome__counts_as_resolved=True)),
-        not_resolved=Count("pk", filter=Q(status=CaseStatus.CLOSED, outcome__counts_as_resolved=False)),
+        resolved=Count("pk", filter=milestones.RESOLVED_CASES),
+        not_resolved=Count("pk", filter=milestones.NOT_RESOLVED_CASES),
     )
     referrals = Referral.objects.filter(service_id=partner.service_id, organisation=partner).aggregate(
         referrals=Count("pk"), withdrawn=Count("pk", filter=Q(withdrawn_at__isnull=False))

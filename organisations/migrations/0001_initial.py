@@ -13,6 +13,9 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
+        # What may point at a content type: the change log and Django's admin log.
+        ('auditlog', '0017_add_actor_email'),
+        ('admin', '0003_logentry_add_action_flag_choices'),
         ('partners', '0004_collaboration_service_date_indexes'),
         ('buurtbemiddeling', '0007_backup_codes'),
     ]

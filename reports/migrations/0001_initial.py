@@ -12,6 +12,9 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
+        # What may point at a content type: the change log and Django's admin log.
+        ('auditlog', '0017_add_actor_email'),
+        ('admin', '0003_logentry_add_action_flag_choices'),
         ('buurtbemiddeling', '0008_organisations_moved_out'),
         ('cases', '0012_organisations_moved_out'),
     ]

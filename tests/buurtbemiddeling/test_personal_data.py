@@ -243,3 +243,43 @@ def test_the_registry_ties_case_events_and_assignments_to_the_case_only():
 @pytest.fixture
 def today():
     return timezone.localdate() - dt.timedelta(days=1)
+
+
+# What the change log masked before the registry (buurtbemiddeling/audit.py PERSONAL_FIELDS,
+# 2026-11): the registry may mask more, never less.
+MASKED_BEFORE_THE_REGISTRY = {
+    "cases.Case": ["description", "tried_already", "unsuitability_advice"],
+    "cases.Party": [
+        "name",
+        "street",
+        "house_number",
+        "postcode",
+        "city",
+        "phone",
+        "email",
+        "contact_time_preference",
+        "interpreter_language",
+    ],
+    "cases.Conversation": ["report", "care_worker"],
+    "cases.Agreement": ["text"],
+    "cases.CaseEvent": ["reason"],
+    "referrals.ReferralConsent": ["agreed_by"],
+    "buurtbemiddeling.User": ["email", "phone", "first_name", "last_name"],
+    "cases.MediatorProfile": ["phone", "email", "street", "postcode"],
+    "organisations.ContactPerson": ["name", "phone", "email"],
+    "partners.Consultation": ["professional_name", "topic", "follow_up"],
+    "partners.DisclosureConsent": [],
+    "partners.PreTrajectory": ["notes", "end_reason"],
+    "partners.PreTrajectoryParticipation": [],
+    "partners.Accompaniment": ["care_worker_name"],
+    "partners.JointVisit": ["professional_name", "notes"],
+}
+
+
+@pytest.mark.parametrize("label", sorted(MASKED_BEFORE_THE_REGISTRY))
+def test_the_change_log_masks_at_least_what_it_masked_before(label):
+    from django.apps import apps
+
+    registration = personal_data.registration_for(apps.get_model(label))
+    assert registration.audited
+    assert set(MASKED_BEFORE_THE_REGISTRY[label]) <= set(registration.masked)
