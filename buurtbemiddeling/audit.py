@@ -74,7 +74,10 @@ def _write(request, *, action, object_type="", object_id="", allowed=True, detai
     )
 
 
-def case_viewed(request, case) -> AccessLog:
+def case_viewed(request, case) -> AccessLog | None:
+    """One row per time the case page is shown, not again for the page an action redirects back to."""
+    if getattr(request, "after_post_redirect", False):
+        return None
     return _write(request, action=AccessAction.CASE_VIEWED, object_type="case", object_id=case.reference)
 
 
@@ -83,12 +86,21 @@ def case_view_denied(request, reference: str) -> AccessLog:
     return _write(request, action=AccessAction.CASE_VIEWED, object_type="case", object_id=reference, allowed=False)
 
 
-def case_list_viewed(request, *, count: int, searched: bool) -> AccessLog:
+def case_list_viewed(request, *, page: str, count: int, searched: bool = False, filters=()) -> AccessLog:
+    """A page that lists residents: which page, which kinds of filter, how many rows shown.
+
+    Never the search term or a filter's value: only that a term was used and the names of
+    the filters (status, wijk, ...).
+    """
+    parts = [str(_("zoekterm gebruikt") if searched else _("zonder zoekterm"))]
+    if filters:
+        parts.append(str(_("filters")) + ": " + " ".join(sorted(filters)))
     return _write(
         request,
         action=AccessAction.CASE_LIST_VIEWED,
         object_type="case_list",
-        detail=str(_("zoekterm gebruikt") if searched else _("zonder zoekterm")) + f", {count}",
+        object_id=page,
+        detail=", ".join(parts) + f", {count}",
     )
 
 

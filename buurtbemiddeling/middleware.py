@@ -1,5 +1,5 @@
 import time
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from auditlog import middleware as auditlog_middleware
 from django.conf import settings
@@ -106,3 +106,35 @@ class SecondFactorMiddleware:
             return None
         target = "two_factor_verify" if has_authenticator(user) else "two_factor_setup"
         return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+
+
+class PostRedirectMiddleware:
+    """Marks the page an action sends its user back to, so that view is not logged again.
+
+    A coordinator looks at a case (one access-log row), acts on it (a POST) and is sent back
+    to the same page: that is still the one look. After a signed-in POST whose redirect goes
+    back to the page the form was on (its Referer), the next GET of that page carries
+    `request.after_post_redirect`; `audit.case_viewed` then writes nothing. Any other GET
+    clears the mark. Without a Referer nothing is marked: one row too many, never one too few.
+    """
+
+    SESSION_KEY = "_bb_post_redirect"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        marked = request.session.pop(self.SESSION_KEY, None) if request.method == "GET" else None
+        request.after_post_redirect = marked is not None and marked == request.path
+        response = self.get_response(request)
+        if (
+            request.method == "POST"
+            and response.status_code in (302, 303)
+            and getattr(request, "user", None) is not None
+            and request.user.is_authenticated
+        ):
+            target = urlsplit(response.get("Location", "")).path
+            referer = urlsplit(request.META.get("HTTP_REFERER", "")).path
+            if target and target == referer:
+                request.session[self.SESSION_KEY] = target
+        return response

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "buurtbemiddeling.middleware.SecondFactorMiddleware",
     "buurtbemiddeling.middleware.AuditlogMiddleware",
+    "buurtbemiddeling.middleware.PostRedirectMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "buurtbemiddeling.middleware.AbsoluteSessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -570,6 +570,34 @@ class Agreement(TimeStampedModel):
         return f"{_('Afspraak')} #{self.pk}"
 
 
+class CaseTombstone(models.Model):
+    """What is left of a case that had to be removed entirely (a withdrawn referral).
+
+    It keeps the number, so no later case gets it (`case_create` numbers after the cases
+    and the tombstones) and the access history of that number stays its own, and holds
+    nothing about the case or anyone in it.
+    """
+
+    service = models.ForeignKey(
+        MediationService, verbose_name=_("bemiddelingsorganisatie"), on_delete=models.PROTECT, related_name="+"
+    )
+    reference = models.CharField(_("zaaknummer"), max_length=20)
+    year = models.PositiveSmallIntegerField(_("jaar"))
+    sequence = models.PositiveIntegerField(_("volgnummer"))
+    removed_at = models.DateTimeField(_("verwijderd op"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("verwijderde zaak")
+        verbose_name_plural = _("verwijderde zaken")
+        ordering = ["service", "year", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "year", "sequence"], name="tombstone_sequence_unique"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+
 # --- Personal data (buurtbemiddeling/personal_data.py) --------------------------------
 
 for _reference_list in (ConflictType, UnsuitabilityReason):
@@ -646,3 +674,4 @@ personal_data.register(
     export=["review_on", "is_kept"],
     audited=True,
 )
+personal_data.register(CaseTombstone, non_personal=["reference"])

@@ -28,6 +28,7 @@ from .models import (
     Agreement,
     Assignment,
     Case,
+    CaseTombstone,
     ConflictType,
     Conversation,
     MediatorProfile,
@@ -59,8 +60,10 @@ def service_setup_reference_lists(*, service: MediationService) -> None:
 def _next_sequence(*, service: MediationService, year: int) -> int:
     # Lock the service row so two people registering at once never get the same number.
     MediationService.objects.select_for_update().filter(pk=service.pk).first()
+    # Numbers are never given twice: after the cases, and after the tombstones of removed ones.
     last = Case.objects.filter(service=service, year=year).aggregate(m=Max("sequence"))["m"]
-    return (last or 0) + 1
+    removed = CaseTombstone.objects.filter(service=service, year=year).aggregate(m=Max("sequence"))["m"]
+    return max(last or 0, removed or 0) + 1
 
 
 @transaction.atomic
@@ -355,10 +358,14 @@ def party_set_participation(*, party: Party, actor: User | AnonymousUser | None,
 def case_delete(*, case: Case, actor: User | AnonymousUser | None) -> None:
     """Remove a case with its parties, conversations and timeline (a withdrawn referral).
 
-    Only for a case that must not exist at all; an ended case is anonymised instead.
-    Announced after commit (`events.case_deleted`), with the reference it had.
+    Only for a case that must not exist at all; an ended case is anonymised instead. A
+    tombstone keeps the number, so it is never given to another case. Announced after
+    commit (`events.case_deleted`), with the reference it had.
     """
     case = Case.objects.select_for_update().get(pk=case.pk)
     case_id, reference = case.pk, case.reference
+    CaseTombstone.objects.create(
+        service_id=case.service_id, reference=reference, year=case.year, sequence=case.sequence
+    )
     case.delete()
     events.send_on_commit(events.case_deleted, case_id=case_id, reference=reference)

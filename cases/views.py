@@ -58,7 +58,9 @@ def _get_case(request, reference) -> Case:
 @require_GET
 @permission_required(PERM_COORDINATE, raise_exception=True)
 def queue(request):
-    return render(request, "cases/queue.html", {"sections": selectors.work_queue_for_user(request.user)})
+    sections = selectors.work_queue_for_user(request.user)
+    audit.case_list_viewed(request, page="werkvoorraad", count=sum(len(section["cases"]) for section in sections))
+    return render(request, "cases/queue.html", {"sections": sections})
 
 
 @require_http_methods(["GET", "POST"])
@@ -89,8 +91,14 @@ def case_list(request):
         before=request.GET.get("before"),
         size=PAGE_SIZE,
     )
-    audit.case_list_viewed(request, count=len(page.object_list), searched=bool(term))
     filters = {k: v for k, v in request.GET.items() if k in CaseFilterForm.base_fields and v}
+    audit.case_list_viewed(
+        request,
+        page="zaken",
+        count=len(page.object_list),
+        searched=bool(term),
+        filters=[name for name in filters if name != "sort"],
+    )
     return render(
         request,
         "cases/list.html",
@@ -107,7 +115,9 @@ def case_list(request):
 @require_GET
 @permission_required(PERM_MEDIATE, raise_exception=True)
 def my_cases(request):
-    return render(request, "cases/my_cases.html", {"cases": selectors.mediator_cases_for_user(request.user)})
+    cases = list(selectors.mediator_cases_for_user(request.user))
+    audit.case_list_viewed(request, page="mijn-zaken", count=len(cases))
+    return render(request, "cases/my_cases.html", {"cases": cases})
 
 
 # --- Registration ----------------------------------------------------------------------

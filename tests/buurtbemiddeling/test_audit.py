@@ -111,3 +111,65 @@ def test_an_unusual_digit_in_a_postcode_does_not_break_routing(service):
 
     assert list(MediationService.objects.covering_postcode("²²²² AB")) == []
     assert list(MediationService.objects.covering_postcode("7511 AB")) == [service]
+
+
+# --- Every page that shows residents writes one row per view -------------------------------
+
+
+def _list_rows(page):
+    return AccessLog.objects.filter(action=AccessAction.CASE_LIST_VIEWED, object_id=page)
+
+
+def test_the_work_queue_writes_one_row_naming_the_page_and_the_count(login, coordinator, make_case):
+    case = make_case()
+    html = login(coordinator).get(reverse("cases:queue")).text
+    assert case.reference in html
+    (entry,) = _list_rows("werkvoorraad")
+    assert entry.detail.endswith(", 1") and entry.user == coordinator and entry.allowed
+    assert case.parties.get(side="A").name not in row_text(entry)
+
+
+def test_my_cases_writes_one_row_for_the_mediator(login, mediator_user, assigned_case):
+    login(mediator_user).get(reverse("cases:my_cases"))
+    (entry,) = _list_rows("mijn-zaken")
+    assert entry.detail.endswith(", 1") and entry.user == mediator_user
+
+
+def test_the_case_list_logs_the_kinds_of_filter_never_their_values(login, coordinator, case, neighbourhood):
+    client = login(coordinator)
+    client.get(reverse("cases:list"), {"status": "registered", "neighbourhood": neighbourhood.pk})
+    (entry,) = _list_rows("zaken")
+    assert "neighbourhood" in entry.detail and "status" in entry.detail
+    assert "registered" not in entry.detail and str(neighbourhood.pk) not in entry.detail.split(",")[-2]
+
+
+def _case_views(case):
+    return AccessLog.objects.filter(action=AccessAction.CASE_VIEWED, object_id=case.reference).count()
+
+
+def test_an_action_and_the_page_it_returns_to_are_one_view(login, coordinator, case):
+    client = login(coordinator)
+    url = case.get_absolute_url()
+    client.get(url)
+    assert _case_views(case) == 1
+    response = client.post(
+        reverse("cases:transition", args=[case.reference]),
+        {"to_status": "intake", "expected_status": "registered"},
+        HTTP_REFERER=f"http://testserver{url}",
+        follow=True,
+    )
+    assert response.status_code == 200 and response.redirect_chain
+    assert _case_views(case) == 1  # the page it returned to is the same look
+    client.get(url)  # a new look
+    assert _case_views(case) == 2
+
+
+def test_without_a_referer_the_returned_page_is_logged_again(login, coordinator, case):
+    client = login(coordinator)
+    client.get(case.get_absolute_url())
+    client.post(
+        reverse("cases:transition", args=[case.reference]),
+        {"to_status": "intake", "expected_status": "registered"},
+        follow=True,
+    )
+    assert _case_views(case) == 2  # one row too many rather than one too few

@@ -359,3 +359,24 @@ def test_the_referrer_list_pages_through_many_referrals_in_constant_queries(logi
     second = client.get(reverse("referrals:list") + next_link).text
     assert all(f"KEN-{n:03d}" in second for n in range(5)) and "KEN-005" not in second
     assert 'rel="prev"' in second and 'rel="next"' not in second
+
+
+def test_a_withdrawn_case_number_is_never_given_again(login, coordinator, referred_case, make_case):
+    """The newest case withdrawn: the next case gets a new number and a history of its own."""
+    from buurtbemiddeling.models import AccessLog
+    from cases.models import CaseTombstone
+
+    client = login(coordinator)
+    withdrawn = referred_case.reference
+    client.get(referred_case.get_absolute_url())  # a view in the withdrawn case's history
+    client.post(reverse("referrals:withdraw", args=[withdrawn]), {"confirm": "yes"})
+    tombstone = CaseTombstone.objects.get()
+    assert (tombstone.reference, tombstone.service_id) == (withdrawn, referred_case.service_id)
+    assert not Party.objects.exists()  # the tombstone holds nothing about anyone
+    following = make_case()
+    assert following.reference != withdrawn
+    assert following.sequence == referred_case.sequence + 1
+    page = client.get(following.get_absolute_url()).text
+    assert AccessLog.objects.filter(object_id=withdrawn).exists()
+    assert withdrawn not in page
+    assert client.get(reverse("cases:detail", args=[withdrawn])).status_code == 404
