@@ -152,6 +152,14 @@ class MediationService(TimeStampedModel):
         default=6,
         validators=[MinValueValidator(1), MaxValueValidator(52)],
     )
+    mediator_access_days = models.PositiveSmallIntegerField(
+        _("bemiddelaars zien een afgesloten zaak nog (dagen)"),
+        default=30,
+        validators=[MaxValueValidator(365)],
+        help_text=_(
+            "Daarna opent een bemiddelaar de zaak niet meer, ook niet via een oude link. 0: niet meer na afsluiten."
+        ),
+    )
     is_active = models.BooleanField(_("actief"), default=True)
 
     objects = MediationServiceQuerySet.as_manager()

@@ -1,7 +1,7 @@
 """The roles: who holds which permission, in one table, and a person's role.
 
 Code asks `user.has_perm(...)`; which role holds which permission is the table below,
-applied after every `migrate` (and after a test flushes the database) by `apply_roles`.
+applied after every `migrate` by `apply_roles`.
 The groups then hold exactly these permissions: a change here is a change of the roles,
 reviewed as code. A person's role is derived from their permissions, never from a group
 name.
@@ -139,7 +139,14 @@ def apply_roles(*, using: str = "default") -> None:
 
 
 def apply_roles_after_migrate(sender, app_config=None, using="default", **kwargs) -> None:
-    """post_migrate receiver: once per migrate (or flush), after all apps' permissions exist."""
+    """post_migrate receiver: once per `migrate`, after all apps' permissions exist.
+
+    Not after a flush (which sends post_migrate without a plan): a test that flushes the
+    database may restore a snapshot with the groups in it, and the tests and the demo
+    seeder call `apply_roles` themselves when they need the groups.
+    """
+    if "plan" not in kwargs:
+        return
     if app_config is not None and app_config.label == "buurtbemiddeling":
         apply_roles(using=using)
 

@@ -1,5 +1,7 @@
 """Cases, their parties, mediators, conversations and agreements, and the append-only timeline."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -102,8 +104,10 @@ class CaseQuerySet(models.QuerySet):
         """The one rule for who sees which case.
 
         Coordinators: every case of their own service. Mediators: the cases they are
-        assigned to now (a replaced mediator loses access). Everyone else, referrers and installation
-        admins included: none (referrers see their referrals through referrals' gateway).
+        assigned to now (a replaced mediator loses access), until the service's
+        `mediator_access_days` after the case ended (closed or unsuitable). Everyone else,
+        referrers and installation admins included: none (referrers see their referrals
+        through referrals' gateway).
         """
         if not getattr(user, "is_authenticated", False) or not user.service_id:
             return self.none()
@@ -112,7 +116,9 @@ class CaseQuerySet(models.QuerySet):
             return self.filter(service_id=whole_service)
         if user.has_perm(PERM_MEDIATE):
             active = Assignment.objects.filter(case=OuterRef("pk"), mediator__user=user, ended_on__isnull=True)
-            return self.filter(service_id=user.service_id).filter(Exists(active))
+            ended_before = timezone.now() - dt.timedelta(days=user.service.mediator_access_days)
+            still_open_to_them = Q(closed_at__isnull=True) | Q(closed_at__gt=ended_before)
+            return self.filter(still_open_to_them, service_id=user.service_id).filter(Exists(active))
         return self.none()
 
     def whole_service_of(self, user) -> int | None:
@@ -272,7 +278,13 @@ class Case(TimeStampedModel):
 
     @property
     def is_self_report(self) -> bool:
-        return self.channel == Channel.SELF_REPORT
+        """A resident reported this case themselves, by any channel (web, phone, desk, ...).
+
+        Who reported decides, not how: without a referring organisation the report came
+        from a resident, and the case is not made known to any organisation without that
+        resident's consent (domain rule 4; partners/services.has_disclosure).
+        """
+        return self.referrer_organisation_id is None
 
     @property
     def is_open(self) -> bool:

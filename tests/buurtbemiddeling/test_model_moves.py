@@ -20,7 +20,7 @@ def _migrate(targets):
     executor.migrate(targets)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_move_keeps_change_log_entries_and_granted_permissions(django_user_model):
     from auditlog.models import LogEntry
     from django.contrib.auth.models import Group, Permission

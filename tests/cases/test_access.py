@@ -91,3 +91,53 @@ def test_guessed_references_answer_404(login, coordinator, case):
     client = login(coordinator)
     for reference in ("AL-2026-99999", "BE-2026-00001", "../admin", "x" * 300):
         assert client.get(f"/zaken/{reference}/").status_code == 404
+
+
+# --- A mediator's access ends --------------------------------------------------------------
+
+
+@pytest.fixture
+def closed_assigned_case(assigned_case, coordinator):
+    from cases.constants import CaseStatus
+    from cases.models import Outcome
+    from cases.services import case_transition
+
+    case = case_transition(case=assigned_case, to_status=CaseStatus.INTAKE, actor=coordinator)
+    case = case_transition(case=case, to_status=CaseStatus.SUITABLE, actor=coordinator)
+    outcome = Outcome.objects.filter(service=case.service, requires_conversation=False).first()
+    return case_transition(case=case, to_status=CaseStatus.CLOSED, actor=coordinator, outcome=outcome)
+
+
+def _ended_days_ago(case, days):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cases.models import Case
+
+    Case.objects.filter(pk=case.pk).update(closed_at=timezone.now() - dt.timedelta(days=days))
+
+
+@pytest.mark.parametrize(("days_ago", "answer"), [(1, 200), (29, 200), (31, 404), (400, 404)])
+def test_a_mediator_opens_a_closed_case_only_for_the_service_s_days(
+    days_ago, answer, closed_assigned_case, login, mediator_user, coordinator
+):
+    _ended_days_ago(closed_assigned_case, days_ago)
+    assert login(mediator_user).get(closed_assigned_case.get_absolute_url()).status_code == answer
+    # The coordinator keeps seeing it.
+    assert login(coordinator).get(closed_assigned_case.get_absolute_url()).status_code == 200
+
+
+def test_a_service_can_end_mediator_access_at_closing(closed_assigned_case, login, mediator_user, service):
+    service.mediator_access_days = 0
+    service.save()
+    assert login(mediator_user).get(closed_assigned_case.get_absolute_url()).status_code == 404
+
+
+def test_an_ended_assignment_ends_access_at_once(assigned_case, login, mediator_user, coordinator):
+    from cases.services import assignment_end
+
+    client = login(mediator_user)
+    assert client.get(assigned_case.get_absolute_url()).status_code == 200
+    assignment_end(assignment=assigned_case.assignments.get(), actor=coordinator, reason="Ziek")
+    assert client.get(assigned_case.get_absolute_url()).status_code == 404

@@ -31,10 +31,23 @@ def wijkteam(service):
     return PartnerOrganisationFactory(service=service, name="Sociaal wijkteam Aland", kind=OrganisationKind.SOCIAL_WORK)
 
 
+@pytest.fixture(params=[Channel.SELF_REPORT, Channel.PHONE, Channel.DESK], ids=["web", "phone", "desk"])
+def self_report(request, make_case):
+    """A case from a resident's own report, on every channel a resident uses: hidden from
+    institutions without consent. Who reported decides, not the channel."""
+    return make_case(channel=request.param)
+
+
 @pytest.fixture
-def self_report(make_case):
-    """A case from a resident's own report: hidden from institutions without consent."""
-    return make_case(channel=Channel.SELF_REPORT)
+def professional(service):
+    """An organisation whose professional reports a conflict (by phone or on the referral form)."""
+    return PartnerOrganisationFactory(service=service, name="Politie Aland", kind=OrganisationKind.POLICE)
+
+
+@pytest.fixture
+def case(make_case, professional):
+    """A case a professional reported by phone: partners may be linked without a disclosure consent."""
+    return make_case(channel=Channel.PHONE, referrer_organisation=professional)
 
 
 @pytest.fixture

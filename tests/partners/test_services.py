@@ -491,8 +491,10 @@ def test_the_neighbours_consent_alone_does_not_reveal_the_self_reporter(ctx, nei
 
 
 @pytest.mark.parametrize("kind", LINKS)
-def test_cases_that_are_not_self_reports_need_no_disclosure_consent(kind, ctx, make_case, coordinator, today):
-    phone_case = make_case()
+def test_cases_that_are_not_self_reports_need_no_disclosure_consent(
+    kind, ctx, make_case, coordinator, today, professional
+):
+    phone_case = make_case(referrer_organisation=professional)  # a professional phoned it in
     ctx.update(
         case=phone_case,
         party=phone_case.parties.get(side=Side.A),
