@@ -9,6 +9,12 @@ rolled back, and with the ids only: a receiver reads what it needs itself.
     case_anonymised(case_id)             the retention period passed (cases/privacy.py)
     resident_erased(case_id, party_id)   one resident's data erased on request
     case_deleted(case_id, reference)     a case was removed (a withdrawn referral)
+
+One is sent *inside* the transaction, so what receivers record stands or falls with it:
+
+    disclosure_requested(party_id, organisation_ids, given_on)
+        a resident asked, on the public form, that these organisations may know of their
+        report (partners records the disclosure consents)
 """
 
 from django.db import transaction
@@ -18,6 +24,7 @@ case_status_changed = Signal()
 case_anonymised = Signal()
 resident_erased = Signal()
 case_deleted = Signal()
+disclosure_requested = Signal()
 
 
 def send_on_commit(signal: Signal, **kwargs) -> None:

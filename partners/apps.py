@@ -7,4 +7,4 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners")
 
     def ready(self):
-        from . import panels  # noqa: F401  (registers the case-page panel)
+        from . import panels, receivers  # noqa: F401  (they register themselves)

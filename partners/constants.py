@@ -7,6 +7,8 @@ class DisclosureMethod(models.TextChoices):
 
     SPOKEN = "spoken", _("Mondeling")
     WRITTEN = "written", _("Schriftelijk")
+    # Ticked by the resident on the public self-report form.
+    WEB_FORM = "web_form", _("Via het meldformulier")
 
 
 class JointVisitOutcome(models.TextChoices):

@@ -84,7 +84,11 @@ class DisclosureConsentForm(PanelForm):
     organisation = _organisation_field(_("Aan welke organisatie mag de zaak bekend worden?"))
     given_on = forms.DateField(label=_("Wanneer"), widget=DateInput(), initial=_today)
     method = forms.ChoiceField(
-        label=_("Hoe"), choices=DisclosureMethod.choices, widget=forms.RadioSelect, initial=DisclosureMethod.SPOKEN
+        label=_("Hoe"),
+        # What a coordinator records; "web form" only comes from the resident's own form.
+        choices=[(m.value, m.label) for m in (DisclosureMethod.SPOKEN, DisclosureMethod.WRITTEN)],
+        widget=forms.RadioSelect,
+        initial=DisclosureMethod.SPOKEN,
     )
 
 

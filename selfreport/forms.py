@@ -306,6 +306,17 @@ class ReportForm(ResidentFormMixin, forms.Form):
         gettext_lazy("Staat uw woningcorporatie er niet bij? Schrijf dan de naam hier."),
         200,
     )
+    # Who may know (domain rule 4): nobody, unless the resident asks for it here.
+    may_know = forms.MultipleChoiceField(
+        label=gettext_lazy("Mag een van deze organisaties weten dat u zich hebt gemeld?"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy(
+            "Alleen als u dat wilt, bijvoorbeeld omdat zij u al helpen. Zet u niets aan, dan hoort geen "
+            "enkele organisatie van uw melding. U kunt dit later altijd weer intrekken."
+        ),
+        error_messages={"invalid_choice": gettext_lazy("Kies een organisatie uit de lijst.")},
+    )
     # Consent and confirmation.
     consent = forms.BooleanField(
         label=gettext_lazy(
@@ -351,6 +362,17 @@ class ReportForm(ResidentFormMixin, forms.Form):
             self.fields["housing_corporation_other"].label = _("Bij welke woningcorporatie huurt u?")
             self.fields["housing_corporation_other"].help_text = _("Alleen als u huurt bij een woningcorporatie.")
             self._describe()
+        # Per kind of organisation the service works with, the ones of that kind.
+        self.organisations_by_kind: dict[str, list[PartnerOrganisation]] = {}
+        for org in PartnerOrganisation.objects.filter(service=service, is_active=True).order_by("kind", "name"):
+            self.organisations_by_kind.setdefault(org.kind, []).append(org)
+        if self.organisations_by_kind:
+            self.fields["may_know"].choices = [
+                (kind, f"{OrganisationKind(kind).label} ({', '.join(org.name for org in orgs)})")
+                for kind, orgs in self.organisations_by_kind.items()
+            ]
+        else:
+            del self.fields["may_know"]
         self.fields["consent"].label = _(
             "Ik geef %(service)s toestemming om mijn melding te registreren en mijn gegevens tijdelijk te bewaren."
         ) % {"service": service.name}
@@ -410,6 +432,10 @@ class ReportForm(ResidentFormMixin, forms.Form):
             "tenure": Tenure.UNKNOWN,
         }
         return [reporter, neighbour]
+
+    def organisations_that_may_know(self) -> list[PartnerOrganisation]:
+        """The organisations the resident asked may know of the report (none unless asked)."""
+        return [org for kind in self.cleaned_data.get("may_know", []) for org in self.organisations_by_kind[kind]]
 
     def conflict_types_chosen(self) -> list[ConflictType]:
         return [self.conflict_type_objects[pk] for pk in self.cleaned_data.get("conflict_types", [])]

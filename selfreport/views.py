@@ -28,12 +28,13 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from buurtbemiddeling.models import MediationService
+from cases import events
 from cases.constants import Channel
 from cases.services import case_create
 
@@ -257,6 +258,16 @@ def report(request):
                         description=form.case_description(check=state["check"]),
                         tried_already=data["tried_already"],
                     )
+                    may_know = form.organisations_that_may_know()
+                    if may_know:
+                        # The resident's own request: recorded as disclosure consents, in this
+                        # transaction (partners receives it).
+                        events.disclosure_requested.send(
+                            sender="selfreport",
+                            party_id=case.parties.get(is_reporter=True).pk,
+                            organisation_ids=[org.pk for org in may_know],
+                            given_on=timezone.localdate(),
+                        )
                     if send:
                         transaction.on_commit(
                             partial(
