@@ -182,3 +182,49 @@ def test_guessed_ids_of_other_referrals_and_cases_answer_404(lived_case, login, 
     assert client.get(reverse("referrals:done", args=[referral.pk])).status_code == 404
     assert client.get(reverse("referrals:done", args=[referral.pk + 1000])).status_code == 404
     assert client.get(lived_case.get_absolute_url()).status_code == 404
+
+
+def test_a_phoned_in_self_report_reaches_no_organisation(login, coordinator, service, partner, referrer, mailoutbox):
+    """A resident phones in themselves and names their landlord: neither the corporation's
+    referrers nor any page or e-mail of theirs learns of it, and no link to it can be made."""
+    from django.core.exceptions import ValidationError
+
+    from cases.constants import Channel
+    from cases.services import case_create
+    from partners import services as partner_services
+
+    case = case_create(
+        service=service,
+        actor=coordinator,
+        channel=Channel.PHONE,
+        parties=[
+            {
+                "side": "A",
+                "is_reporter": True,
+                "name": MARKERS["a_name"],
+                "street": MARKERS["a_street"],
+                "city": MARKERS["a_city"],
+                "phone": MARKERS["a_phone"],
+                "email": MARKERS["a_email"],
+                "tenure": "tenant_corporation",
+                "housing_corporation": partner,
+            },
+            {"side": "B", "name": MARKERS["b_name"], "street": MARKERS["b_street"]},
+        ],
+        description=MARKERS["description"],
+    )
+    assert case.is_self_report
+    with pytest.raises(ValidationError, match="zelfmelder"):
+        partner_services.accompaniment_start(
+            party=case.parties.get(side="A"), organisation=partner, actor=coordinator, care_worker_name="X"
+        )
+    LEAK_REFERENCE[0] = case.reference
+    client = login(referrer)
+    pages = crawl(client, ["/", reverse("referrals:list"), reverse("referrals:create")])
+    for path in (case.get_absolute_url(), reverse("cases:list"), reverse("partners:list")):
+        response = client.get(path)
+        assert response.status_code in (302, 403, 404), path
+        pages[path] = (response.status_code, response.content.decode(errors="replace"))
+    for path, (_status, body) in pages.items():
+        assert_no_markers(body.replace(f'value="{path}"', ""), path)
+    assert not [mail for mail in mailoutbox if referrer.email in mail.to]
