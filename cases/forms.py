@@ -91,20 +91,23 @@ class ReporterPartyForm(PartyForm):
 
 
 class CaseRegisterForm(CleanTextMixin, forms.Form):
-    """The case itself, in the order a phone conversation goes."""
+    """A resident's own report by phone or at the desk, in the order the conversation goes.
+
+    A professional's report does not come in here: it needs the referral form's consent
+    gate (the intake page links to it through its panel).
+    """
 
     channel = forms.ChoiceField(
         label=_("Binnengekomen via"),
-        choices=[(c.value, c.label) for c in (Channel.PHONE, Channel.DESK, Channel.REFERRAL)],
+        choices=[(c.value, c.label) for c in (Channel.PHONE, Channel.DESK)],
         initial=Channel.PHONE,
+        error_messages={
+            "invalid_choice": _(
+                "Een melding van een professional registreert u als verwijzing, met de toestemming van de bewoner."
+            )
+        },
     )
     reported_on = forms.DateField(label=_("Datum melding"), widget=DateInput())
-    referrer_organisation = ModelChoiceField(
-        label=_("Verwijzende organisatie"),
-        queryset=PartnerOrganisation.objects.none(),
-        required=False,
-        help_text=_("Alleen bij een verwijzing."),
-    )
     conflict_types = ModelMultipleChoiceField(
         label=_("Waar gaat het over?"),
         queryset=ConflictType.objects.none(),
@@ -133,9 +136,6 @@ class CaseRegisterForm(CleanTextMixin, forms.Form):
     def __init__(self, *args, service, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reported_on"].initial = timezone.localdate()
-        self.fields["referrer_organisation"].queryset = PartnerOrganisation.objects.filter(
-            service=service, is_active=True
-        )
         self.fields["conflict_types"].queryset = ConflictType.objects.filter(service=service, is_active=True)
         self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(service=service, is_active=True)
 
@@ -144,14 +144,6 @@ class CaseRegisterForm(CleanTextMixin, forms.Form):
         if value > timezone.localdate():
             raise ValidationError(_("De datum van de melding kan niet in de toekomst liggen."))
         return value
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("channel") == Channel.REFERRAL and not cleaned.get("referrer_organisation"):
-            self.add_error("referrer_organisation", _("Kies de verwijzende organisatie."))
-        if cleaned.get("channel") != Channel.REFERRAL:
-            cleaned["referrer_organisation"] = None
-        return cleaned
 
 
 class TransitionForm(CleanTextMixin, forms.Form):

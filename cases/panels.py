@@ -1,8 +1,9 @@
-"""The coordinator's case page: the panels other apps add to it (buurtbemiddeling/panels.py).
+"""The coordinator's pages of cases that other apps add to (buurtbemiddeling/panels.py).
 
-Slots: "summary" (under the case details: where the case came from, e.g. the referral)
-and "work" (under the description: the work with partner organisations). The mediator's
-case page shows no panels.
+The case page, slots "summary" (under the case details: where the case came from, e.g.
+the referral) and "work" (under the description: the work with partner organisations);
+the mediator's case page shows no panels. The intake page (a new phone or desk report),
+slot "top": other ways a report comes in (a professional's referral).
 """
 
 from buurtbemiddeling.panels import PanelRegistry
@@ -11,3 +12,5 @@ case_page = PanelRegistry("case page", slots=("summary", "work"))
 
 register = case_page.register
 panels_for = case_page.panels_for
+
+intake_page = PanelRegistry("intake page", slots=("top",))

@@ -162,7 +162,13 @@ def case_create(request):
     return render(
         request,
         "cases/create.html",
-        {"form": form, "party_a": party_a, "party_b": party_b, "repeats": repeats},
+        {
+            "form": form,
+            "party_a": party_a,
+            "party_b": party_b,
+            "repeats": repeats,
+            "panels": panels.intake_page.panels_for(request, None),
+        },
     )
 
 

@@ -4,9 +4,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from buurtbemiddeling.forms import CleanTextMixin, DateInput, ModelMultipleChoiceField
+from buurtbemiddeling.forms import CleanTextMixin, DateInput, ModelChoiceField, ModelMultipleChoiceField
 from buurtbemiddeling.validators import normalise_phone, normalise_postcode
+from cases.constants import Channel
 from cases.models import ConflictType
+from organisations.models import ContactPerson
 
 from .constants import ConsentGate, ConsentMethod
 from .services import IDENTIFYING_FIELDS
@@ -122,3 +124,33 @@ class ReferralForm(CleanTextMixin, forms.Form):
     def __init__(self, *args, service, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["conflict_types"].queryset = ConflictType.objects.filter(service=service, is_active=True)
+
+
+class PhoneReferralForm(forms.Form):
+    """Who phoned (or came by) to refer: one of the contact persons of a partner organisation."""
+
+    contact_person = ModelChoiceField(
+        label=_("Wie verwijst?"),
+        queryset=ContactPerson.objects.none(),
+        help_text=_(
+            "De contactpersoon van de partnerorganisatie. Hij of zij krijgt de stand van zaken per e-mail, "
+            "zonder inhoud. Staat de persoon er niet bij? Voeg hem of haar eerst toe bij Partners."
+        ),
+        error_messages={"required": _("Kies wie er verwijst.")},
+    )
+    channel = forms.ChoiceField(
+        label=_("Binnengekomen via"),
+        choices=[(c.value, c.label) for c in (Channel.PHONE, Channel.DESK)],
+        initial=Channel.PHONE,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, service, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["contact_person"]
+        field.queryset = (
+            ContactPerson.objects.filter(organisation__service=service, organisation__is_active=True, is_active=True)
+            .select_related("organisation")
+            .order_by("organisation__name", "name")
+        )
+        field.label_from_instance = lambda person: f"{person.organisation.name}: {person.name}"

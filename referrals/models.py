@@ -25,8 +25,12 @@ class ReferralQuerySet(models.QuerySet):
 class Referral(TimeStampedModel):
     """A handover of a case by a professional of a partner organisation.
 
-    The referrer keeps this row (their reference, when it was sent) but never sees the case:
-    what they are told comes from the case status through one milestone mapping.
+    Online, the professional is a referrer user (`referrer`); by phone, the coordinator
+    registers it for one of the organisation's contact persons (`contact_person`,
+    `registered_by`). Either way the same consent gate applies and the professional hears
+    the same milestones. The referrer keeps this row (their reference, when it was sent)
+    but never sees the case: what they are told comes from the case status through one
+    milestone mapping.
     """
 
     service = models.ForeignKey(
@@ -47,7 +51,26 @@ class Referral(TimeStampedModel):
         settings.AUTH_USER_MODEL,
         verbose_name=_("verwijzer"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="referrals",
+    )
+    contact_person = models.ForeignKey(
+        "organisations.ContactPerson",
+        verbose_name=_("contactpersoon"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        help_text=_("Bij een verwijzing per telefoon: de professional die verwees."),
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("geregistreerd door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     organisation = models.ForeignKey(
         "organisations.PartnerOrganisation",
@@ -79,6 +102,12 @@ class Referral(TimeStampedModel):
             ("submit_referral", _("Kan zaken verwijzen")),
             ("view_organisation_referrals", _("Kan alle verwijzingen van de eigen organisatie zien")),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(referrer__isnull=False) | Q(contact_person__isnull=False),
+                name="referral_has_a_professional",
+            ),
+        ]
         indexes = [
             models.Index(fields=["referrer", "-created_at"], name="referral_referrer_idx"),
             models.Index(fields=["organisation", "-created_at"], name="referral_org_idx"),
@@ -86,6 +115,17 @@ class Referral(TimeStampedModel):
 
     def __str__(self):
         return self.own_reference or f"#{self.pk}"
+
+    @property
+    def professional(self):
+        """Who referred: the referrer user, or the contact person who phoned."""
+        return self.referrer or self.contact_person
+
+    @property
+    def notify_address(self) -> str:
+        """Where the milestones go: the professional's own e-mail address."""
+        professional = self.professional
+        return getattr(professional, "email", "") or ""
 
 
 class ReferralConsent(TimeStampedModel):

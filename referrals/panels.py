@@ -15,7 +15,7 @@ def referral_panel(request, case: Case) -> dict | None:
     """Who referred the case, the recorded consents and the first-contact confirmation."""
     referral = (
         Referral.objects.filter(case=case)
-        .select_related("organisation", "referrer", "confirmed_by")
+        .select_related("organisation", "referrer", "contact_person", "confirmed_by")
         .prefetch_related("consents__party")
         .first()
     )
@@ -28,3 +28,9 @@ def referral_panel(request, case: Case) -> dict | None:
 def organisation_referral_figures(request, organisation: PartnerOrganisation) -> dict:
     """What came of this organisation's referrals: counts only, as its referrers get them."""
     return {"figures": selectors.referral_figures(organisation)}
+
+
+@panels.intake_page.register(name="phone_referral", slot="top", template="referrals/_intake_panel.html")
+def phone_referral_link(request, _nothing) -> dict:
+    """A professional on the line: their report goes through the consent gate."""
+    return {}

@@ -14,10 +14,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from buurtbemiddeling.models import User
+from buurtbemiddeling.roles import PERM_COORDINATE
 from cases import timeline
 from cases.constants import CaseStatus, Channel, EventKind, Side
 from cases.models import Case, ConflictType
 from cases.services import case_create, case_delete
+from organisations.models import ContactPerson, PartnerOrganisation
 
 from . import milestones
 from .models import Referral, ReferralConsent
@@ -55,6 +57,59 @@ def _check_party(index: int, party: dict) -> dict:
     return errors
 
 
+def _check_parties(parties: list[dict]) -> None:
+    """The consent gate, for every way a referral comes in: nothing is stored when it refuses."""
+    errors = {}
+    side_a = [p for p in parties if p.get("side") == Side.A]
+    if not side_a or side_a[0].get("consent") is None:
+        errors["party0"] = _(
+            "Verwijzen kan pas als de bewoner die u verwijst toestemming gaf. "
+            "Nog geen toestemming? Adviseer de bewoner zelf contact op te nemen."
+        )
+    for index, party in enumerate(parties):
+        for key, message in _check_party(index, party).items():
+            errors.setdefault(key, message)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _refer(
+    *,
+    organisation: PartnerOrganisation,
+    actor: User,
+    channel: str,
+    parties: list[dict],
+    own_reference: str,
+    description: str,
+    conflict_types: Iterable[ConflictType],
+    **who: object,
+) -> Referral:
+    case = case_create(
+        service=organisation.service,
+        actor=actor,
+        channel=channel,
+        referrer_organisation=organisation,
+        parties=[{**party["details"], "side": party["side"], "is_reporter": False} for party in parties],
+        description=description,
+        conflict_types=conflict_types,
+    )
+    referral = Referral.objects.create(
+        service=organisation.service,
+        case=case,
+        organisation=organisation,
+        own_reference=own_reference,
+        last_notified_milestone=milestones.RECEIVED,
+        **who,
+    )
+    case_parties = list(case.parties.order_by("id"))
+    for party, stored in zip(parties, case_parties, strict=True):
+        if party.get("consent"):
+            consent = ReferralConsent(referral=referral, party=stored, **party["consent"])
+            consent.full_clean()
+            consent.save()
+    return referral
+
+
 @transaction.atomic
 def referral_submit(
     *,
@@ -73,43 +128,54 @@ def referral_submit(
     organisation = referrer.partner_organisation
     if organisation is None or not referrer.has_perm("referrals.submit_referral"):
         raise ValidationError(_("Alleen verwijzers van een partnerorganisatie kunnen verwijzen."))
-    errors = {}
-    side_a = [p for p in parties if p.get("side") == Side.A]
-    if not side_a or side_a[0].get("consent") is None:
-        errors["party0"] = _(
-            "Verwijzen kan pas als de bewoner die u verwijst toestemming gaf. "
-            "Nog geen toestemming? Adviseer de bewoner zelf contact op te nemen."
-        )
-    for index, party in enumerate(parties):
-        for key, message in _check_party(index, party).items():
-            errors.setdefault(key, message)
-    if errors:
-        raise ValidationError(errors)
-
-    case = case_create(
-        service=organisation.service,
+    _check_parties(parties)
+    return _refer(
+        organisation=organisation,
         actor=referrer,
         channel=Channel.REFERRAL,
-        referrer_organisation=organisation,
-        parties=[{**party["details"], "side": party["side"], "is_reporter": False} for party in parties],
+        parties=parties,
+        own_reference=own_reference,
         description=description,
         conflict_types=conflict_types,
-    )
-    referral = Referral.objects.create(
-        service=organisation.service,
-        case=case,
         referrer=referrer,
-        organisation=organisation,
-        own_reference=own_reference,
-        last_notified_milestone=milestones.RECEIVED,
     )
-    case_parties = list(case.parties.order_by("id"))
-    for party, stored in zip(parties, case_parties, strict=True):
-        if party.get("consent"):
-            consent = ReferralConsent(referral=referral, party=stored, **party["consent"])
-            consent.full_clean()
-            consent.save()
-    return referral
+
+
+@transaction.atomic
+def referral_register(
+    *,
+    coordinator: User,
+    contact_person: ContactPerson,
+    parties: list[dict],
+    channel: str = Channel.PHONE,
+    own_reference: str = "",
+    description: str = "",
+    conflict_types: Iterable[ConflictType] = (),
+) -> Referral:
+    """A professional phoned (or came by): the coordinator registers the referral for them.
+
+    The same consent gate as the online form (`_check_parties`); the contact person hears
+    the same milestones by e-mail. Nothing is stored when anything is refused.
+    """
+    organisation = contact_person.organisation
+    if not coordinator.has_perm(PERM_COORDINATE) or organisation.service_id != coordinator.service_id:
+        raise ValidationError({"contact_person": _("Kies een contactpersoon van een eigen partnerorganisatie.")})
+    if not (organisation.is_active and contact_person.is_active):
+        raise ValidationError({"contact_person": _("Deze contactpersoon of organisatie is niet actief.")})
+    if channel not in (Channel.PHONE, Channel.DESK):
+        raise ValidationError({"channel": _("Kies telefonisch of aan de balie.")})
+    _check_parties(parties)
+    return _refer(
+        organisation=organisation,
+        actor=coordinator,
+        channel=channel,
+        parties=parties,
+        own_reference=own_reference,
+        description=description,
+        conflict_types=conflict_types,
+        contact_person=contact_person,
+        registered_by=coordinator,
+    )
 
 
 @transaction.atomic
@@ -169,7 +235,7 @@ def referral_notify(*, referral_id: int) -> bool:
     with transaction.atomic():
         referral = (
             Referral.objects.select_for_update(of=("self",))
-            .select_related("case__outcome", "referrer")
+            .select_related("case__outcome", "referrer", "contact_person")
             .filter(pk=referral_id)
             .first()
         )
@@ -180,7 +246,8 @@ def referral_notify(*, referral_id: int) -> bool:
             return False
         referral.last_notified_milestone = current
         referral.save(update_fields=["last_notified_milestone", "updated_at"])
-    if not referral.referrer.email:
+    recipient = referral.notify_address
+    if not recipient:
         return False
     with translation.override(settings.LANGUAGE_CODE):
         context = {
@@ -193,5 +260,5 @@ def referral_notify(*, referral_id: int) -> bool:
             f" {referral.own_reference}" if referral.own_reference else ""
         )
         body = render_to_string("referrals/email_milestone.txt", context)
-    send_mail(subject, body, None, [referral.referrer.email])
+    send_mail(subject, body, None, [recipient])
     return True

@@ -16,7 +16,7 @@ from cases.models import Case
 
 from . import services
 from .constants import ConsentGate
-from .forms import ConsentFields, ConsentGateForm, ReferralForm, ReferralPartyForm
+from .forms import ConsentFields, ConsentGateForm, PhoneReferralForm, ReferralForm, ReferralPartyForm
 from .milestones import milestones_for
 from .models import Referral
 
@@ -32,6 +32,7 @@ LIST_FIELDS = (
     "referrer__username",
     "referrer__first_name",
     "referrer__last_name",
+    "contact_person__name",
 )
 
 
@@ -40,7 +41,7 @@ LIST_FIELDS = (
 def referral_list(request):
     referrals = (
         Referral.objects.visible_to(request.user)
-        .select_related("case__outcome", "referrer")
+        .select_related("case__outcome", "referrer", "contact_person")
         # What the milestones and a row read; nothing else of the case leaves the database.
         .only(*LIST_FIELDS)
     )
@@ -74,30 +75,31 @@ def _referral_forms(data, *, service, neighbour_consented: bool):
     return forms
 
 
-@require_http_methods(["GET", "POST"])
-@permission_required(PERM_REFER, raise_exception=True)
-def referral_create(request):
-    organisation = request.user.partner_organisation
-    if organisation is None:
-        raise Http404
-    service = organisation.service
-    gate = ConsentGateForm(request.POST if request.method == "POST" else (request.GET or None))
+def _consent_gated(request, *, service, action: str, professional_form=None, submit):
+    """The consent gate, then the referral form: the online form and the coordinator's phone form.
+
+    `submit(parties, data, professional)` stores the referral and returns it, or raises a
+    ValidationError; `professional_form` is the coordinator's extra choice of who phoned.
+    """
+    data = request.POST if request.method == "POST" else None
+    gate = ConsentGateForm(data if data is not None else (request.GET or None))
+    context = {"gate": gate, "form_action": action}
     if not gate.is_bound:
-        return render(request, "referrals/gate.html", {"gate": gate})
+        return render(request, "referrals/gate.html", context)
     if not gate.is_valid():
         if request.method == "POST":
             return render(request, "referrals/refused.html", status=400)
-        return render(request, "referrals/gate.html", {"gate": gate})
+        return render(request, "referrals/gate.html", context)
     if gate.cleaned_data["resident"] != ConsentGate.YES:
         if request.method == "POST":
             # A raw POST that skipped the gate: no personal data is accepted on this path.
             return render(request, "referrals/refused.html", status=400)
-        return render(request, "referrals/not_yet.html", _advice_context(request, service))
+        return render(request, "referrals/not_yet.html", {**context, **_advice_context(request, service)})
 
     neighbour_consented = gate.cleaned_data["neighbour"] == ConsentGate.YES
-    forms = _referral_forms(
-        request.POST if request.method == "POST" else None, service=service, neighbour_consented=neighbour_consented
-    )
+    forms = _referral_forms(data, service=service, neighbour_consented=neighbour_consented)
+    if professional_form is not None:
+        forms["professional"] = professional_form
     if request.method == "POST" and all(form.is_valid() for form in forms.values()):
         parties = [
             {"side": Side.A, "details": forms["party_a"].details(), "consent": forms["consent_a"].cleaned_data},
@@ -107,28 +109,66 @@ def referral_create(request):
                 "consent": forms["consent_b"].cleaned_data if neighbour_consented else None,
             },
         ]
-        data = forms["referral"].cleaned_data
         try:
-            referral = services.referral_submit(
-                referrer=request.user,
-                parties=parties,
-                own_reference=data["own_reference"],
-                description=data["description"],
-                conflict_types=data["conflict_types"],
-            )
+            return submit(parties, forms["referral"].cleaned_data, forms.get("professional"))
         except ValidationError as error:
             for message in error.messages:
                 forms["referral"].add_error(None, message)
-        else:
-            messages.success(
-                request,
-                _("Uw verwijzing is ontvangen. U hoort van ons als de stand van zaken verandert."),
-            )
-            return redirect("referrals:done", referral_id=referral.pk)
-    return render(
+    return render(request, "referrals/form.html", {**context, "neighbour_consented": neighbour_consented, **forms})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(PERM_REFER, raise_exception=True)
+def referral_create(request):
+    organisation = request.user.partner_organisation
+    if organisation is None:
+        raise Http404
+
+    def submit(parties, data, _professional):
+        referral = services.referral_submit(
+            referrer=request.user,
+            parties=parties,
+            own_reference=data["own_reference"],
+            description=data["description"],
+            conflict_types=data["conflict_types"],
+        )
+        messages.success(request, _("Uw verwijzing is ontvangen. U hoort van ons als de stand van zaken verandert."))
+        return redirect("referrals:done", referral_id=referral.pk)
+
+    return _consent_gated(request, service=organisation.service, action=reverse("referrals:create"), submit=submit)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(PERM_COORDINATE, raise_exception=True)
+@permission_required("cases.add_case", raise_exception=True)
+def referral_register(request):
+    """A professional phones (or comes by) to refer: the coordinator fills in the same gated form."""
+    service = request.user.service
+    professional = PhoneReferralForm(request.POST if request.method == "POST" else None, service=service)
+
+    def submit(parties, data, professional):
+        referral = services.referral_register(
+            coordinator=request.user,
+            contact_person=professional.cleaned_data["contact_person"],
+            channel=professional.cleaned_data["channel"],
+            parties=parties,
+            own_reference=data["own_reference"],
+            description=data["description"],
+            conflict_types=data["conflict_types"],
+        )
+        messages.success(
+            request,
+            _("Verwijzing geregistreerd als zaak %(reference)s. %(who)s hoort de stand van zaken per e-mail.")
+            % {"reference": referral.case.reference, "who": referral.contact_person.name},
+        )
+        return redirect(referral.case)
+
+    return _consent_gated(
         request,
-        "referrals/form.html",
-        {"gate": gate, "neighbour_consented": neighbour_consented, **forms},
+        service=service,
+        action=reverse("referrals:register"),
+        professional_form=professional,
+        submit=submit,
     )
 
 

@@ -99,6 +99,7 @@ POLICIES = {
     "referrals:list": (REFERRER_PAGE, "get"),
     "referrals:create": (REFERRER_PAGE, "get"),
     "referrals:advice": (REFERRER_PAGE, "get"),
+    "referrals:register": (COORDINATOR_PAGE, "get"),
     "referrals:done": (REFERRAL_OBJECT, "get"),
     "referrals:confirm": (CASE_COORDINATOR, "post"),
     "referrals:withdraw": (CASE_COORDINATOR, "post"),

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 def test_coordinator_works_with_a_partner_and_a_pre_trajectory(visit, service, partner, make_case):
     coordinator = UserFactory(username="carla", service=service, role=Role.COORDINATOR, first_name="Carla")
-    case = make_case(actor=coordinator)
+    case = make_case(actor=coordinator, referrer_organisation=partner)  # a professional phoned it in
     page = visit.page
     log_in(visit, coordinator.username, DEMO_PASSWORD)
 

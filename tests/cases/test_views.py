@@ -78,14 +78,20 @@ def test_bad_input_is_reported_in_dutch_at_the_field_and_nothing_is_stored(login
     assert not Case.objects.exists() and not Party.objects.exists()
 
 
-def test_a_referral_needs_the_referring_organisation(login, coordinator, partner):
-    response = login(coordinator).post(reverse("cases:create"), register_data(channel="referral"))
-    assert "Kies de verwijzende organisatie." in response.text
-    assert not Case.objects.exists()
-    login(coordinator).post(
+def test_a_professional_s_report_does_not_go_through_intake_without_consent(login, coordinator, partner):
+    """The intake form is for residents; a professional's report goes through the consent gate."""
+    client = login(coordinator)
+    assert reverse("referrals:register") in client.get(reverse("cases:create")).text
+    response = client.post(
         reverse("cases:create"), register_data(channel="referral", referrer_organisation=partner.pk)
     )
-    assert Case.objects.get().referrer_organisation == partner
+    assert "registreert u als verwijzing" in response.text
+    assert 'value="Lindelaan"' in response.text  # the other input is kept
+    assert not Case.objects.exists()
+    # A tampered organisation on a resident's report is ignored: it stays a self-report.
+    client.post(reverse("cases:create"), register_data(referrer_organisation=partner.pk))
+    case = Case.objects.get()
+    assert case.referrer_organisation is None and case.is_self_report
 
 
 def test_nul_bytes_and_overlong_text_are_refused_without_a_500(login, coordinator):

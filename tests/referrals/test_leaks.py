@@ -228,3 +228,60 @@ def test_a_phoned_in_self_report_reaches_no_organisation(login, coordinator, ser
     for path, (_status, body) in pages.items():
         assert_no_markers(body.replace(f'value="{path}"', ""), path)
     assert not [mail for mail in mailoutbox if referrer.email in mail.to]
+
+
+def test_a_phoned_in_referral_tells_the_organisation_only_milestones(
+    login, coordinator, service, partner, referrer, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Markers in every field of a referral the coordinator took by phone; the organisation's
+    referrers (one seeing all its referrals) and the contact person's e-mails find none."""
+    from django.contrib.auth.models import Permission
+
+    from organisations.factories import ContactPersonFactory
+    from referrals.services import referral_register
+
+    contact = ContactPersonFactory(organisation=partner, name="Wijkagent Wim", email="wim@politie.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = referral_register(
+            coordinator=coordinator,
+            contact_person=contact,
+            parties=[
+                {
+                    "side": "A",
+                    "details": {
+                        "name": MARKERS["a_name"],
+                        "phone": MARKERS["a_phone"],
+                        "email": MARKERS["a_email"],
+                        "street": MARKERS["a_street"],
+                        "house_number": "1",
+                        "postcode": "7512 CD",
+                        "city": MARKERS["a_city"],
+                    },
+                    "consent": {
+                        "agreed_by": MARKERS["consent_by"],
+                        "agreed_on": timezone.localdate(),
+                        "method": "spoken",
+                    },
+                },
+                {"side": "B", "details": {"street": MARKERS["b_street"], "house_number": "2"}, "consent": None},
+            ],
+            own_reference="PV-KENMERK-7",
+            description=MARKERS["description"],
+        )
+        case = case_transition(case=referral.case, to_status=CaseStatus.INTAKE, actor=coordinator)
+        case = case_transition(case=case, to_status=CaseStatus.SUITABLE, actor=coordinator)
+    LEAK_REFERENCE[0] = case.reference
+    colleague = UserFactory(service=service, partner_organisation=partner, role=Role.REFERRER)
+    colleague.user_permissions.add(Permission.objects.get(codename="view_organisation_referrals"))
+    for user in (referrer, colleague):
+        client = login(user)
+        pages = crawl(client, ["/", reverse("referrals:list")])
+        assert client.get(case.get_absolute_url()).status_code == 404
+        for path, (_status, body) in pages.items():
+            assert_no_markers(body.replace(f'value="{path}"', ""), f"{user.username}: {path}")
+    organisation_list = login(colleague).get(reverse("referrals:list")).text
+    assert "PV-KENMERK-7" in organisation_list and "Opgepakt" in organisation_list
+    mails = [mail for mail in mailoutbox if "wim@politie.example" in mail.to]
+    assert mails
+    for mail in mails:
+        assert_no_markers(mail.subject + mail.body, f"e-mail {mail.subject!r}")
