@@ -82,9 +82,7 @@ def test_a_professional_s_report_does_not_go_through_intake_without_consent(logi
     """The intake form is for residents; a professional's report goes through the consent gate."""
     client = login(coordinator)
     assert reverse("referrals:register") in client.get(reverse("cases:create")).text
-    response = client.post(
-        reverse("cases:create"), register_data(channel="referral", referrer_organisation=partner.pk)
-    )
+    response = client.post(reverse("cases:create"), register_data(channel="referral", referrer_organisation=partner.pk))
     assert "registreert u als verwijzing" in response.text
     assert 'value="Lindelaan"' in response.text  # the other input is kept
     assert not Case.objects.exists()
