@@ -33,6 +33,8 @@ class Channel(models.TextChoices):
     REFERRAL = "referral", _("Verwijzing")
     PHONE = "phone", _("Telefonisch")
     DESK = "desk", _("Balie")
+    EMAIL = "email", _("E-mail")
+    LETTER = "letter", _("Brief")
 
 
 class Side(models.TextChoices):

@@ -90,8 +90,12 @@ class ReporterPartyForm(PartyForm):
         return cleaned
 
 
+# How a resident's own report reaches the coordinator (the web form has its own pages).
+RESIDENT_CHANNELS = (Channel.PHONE, Channel.DESK, Channel.EMAIL, Channel.LETTER)
+
+
 class CaseRegisterForm(CleanTextMixin, forms.Form):
-    """A resident's own report by phone or at the desk, in the order the conversation goes.
+    """A resident's own report by phone, at the desk, by e-mail or letter, in the order a call goes.
 
     A professional's report does not come in here: it needs the referral form's consent
     gate (the intake page links to it through its panel).
@@ -99,7 +103,7 @@ class CaseRegisterForm(CleanTextMixin, forms.Form):
 
     channel = forms.ChoiceField(
         label=_("Binnengekomen via"),
-        choices=[(c.value, c.label) for c in (Channel.PHONE, Channel.DESK)],
+        choices=[(c.value, c.label) for c in RESIDENT_CHANNELS],
         initial=Channel.PHONE,
         error_messages={
             "invalid_choice": _(

@@ -10,6 +10,7 @@ from cases.constants import Channel
 from cases.models import ConflictType
 from organisations.models import ContactPerson
 
+from . import services
 from .constants import ConsentGate, ConsentMethod
 from .services import IDENTIFYING_FIELDS
 
@@ -140,7 +141,7 @@ class PhoneReferralForm(forms.Form):
     )
     channel = forms.ChoiceField(
         label=_("Binnengekomen via"),
-        choices=[(c.value, c.label) for c in (Channel.PHONE, Channel.DESK)],
+        choices=[(c.value, c.label) for c in services.OFFLINE_CHANNELS],
         initial=Channel.PHONE,
         widget=forms.RadioSelect,
     )

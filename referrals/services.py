@@ -26,6 +26,9 @@ from .models import Referral, ReferralConsent
 
 logger = logging.getLogger(__name__)
 
+# How a professional's referral reaches the coordinator when not on the online form.
+OFFLINE_CHANNELS = (Channel.PHONE, Channel.DESK, Channel.EMAIL, Channel.LETTER)
+
 # Fields that identify a person; they may only travel with that person's consent.
 IDENTIFYING_FIELDS = ("name", "phone", "email")
 # What may be passed for a party without consent: enough to approach them, no more.
@@ -162,8 +165,8 @@ def referral_register(
         raise ValidationError({"contact_person": _("Kies een contactpersoon van een eigen partnerorganisatie.")})
     if not (organisation.is_active and contact_person.is_active):
         raise ValidationError({"contact_person": _("Deze contactpersoon of organisatie is niet actief.")})
-    if channel not in (Channel.PHONE, Channel.DESK):
-        raise ValidationError({"channel": _("Kies telefonisch of aan de balie.")})
+    if channel not in OFFLINE_CHANNELS:
+        raise ValidationError({"channel": _("Kies hoe de verwijzing binnenkwam.")})
     _check_parties(parties)
     return _refer(
         organisation=organisation,

@@ -446,3 +446,10 @@ def test_the_list_counts_exactly_up_to_the_limit_and_then_says_more_than(login, 
 
     html = client.get(reverse("cases:list")).text
     assert "Meer dan 3 zaken" in html and "4 zaken" not in html
+
+
+@pytest.mark.parametrize("channel", ["phone", "desk", "email", "letter"])
+def test_a_resident_s_own_report_comes_in_on_every_channel_and_is_a_self_report(channel, login, coordinator):
+    login(coordinator).post(reverse("cases:create"), register_data(channel=channel))
+    case = Case.objects.get()
+    assert (case.channel, case.is_self_report) == (channel, True)

@@ -31,7 +31,10 @@ def wijkteam(service):
     return PartnerOrganisationFactory(service=service, name="Sociaal wijkteam Aland", kind=OrganisationKind.SOCIAL_WORK)
 
 
-@pytest.fixture(params=[Channel.SELF_REPORT, Channel.PHONE, Channel.DESK], ids=["web", "phone", "desk"])
+@pytest.fixture(
+    params=[Channel.SELF_REPORT, Channel.PHONE, Channel.DESK, Channel.EMAIL, Channel.LETTER],
+    ids=["web", "phone", "desk", "email", "letter"],
+)
 def self_report(request, make_case):
     """A case from a resident's own report, on every channel a resident uses: hidden from
     institutions without consent. Who reported decides, not the channel."""

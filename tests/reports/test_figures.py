@@ -281,7 +281,8 @@ def months(year_values: dict) -> dict:
 def expected_2025() -> dict:
     e = {}
     section(e, "received", {"Meldingen ontvangen": 13})
-    section(e, "channel", {"Zelfmelding (website)": 3, "Verwijzing": 3, "Telefonisch": 6, "Balie": 1})
+    channels = {"Zelfmelding (website)": 3, "Verwijzing": 3, "Telefonisch": 6, "Balie": 1, "E-mail": 0, "Brief": 0}
+    section(e, "channel", channels)
     referrers = {label: 0 for _value, label in OrganisationKind.choices}
     referrers.update({"Zelfmelder": 10, "Woningcorporatie": 2, "Politie": 1})
     section(e, "referrer", referrers)
@@ -546,6 +547,8 @@ def test_figures_per_municipality(world):
         ("channel", "Verwijzing"): 1,
         ("channel", "Telefonisch"): 1,
         ("channel", "Balie"): 0,
+        ("channel", "E-mail"): 0,
+        ("channel", "Brief"): 0,
         ("referrer", "Zelfmelder"): 2,
         ("referrer", "Politie"): 1,
         ("referrer", "Woningcorporatie"): 0,
@@ -680,7 +683,8 @@ def test_the_charts_are_accessible_svg_without_inline_style(world, login, coordi
         assert svg["role"] == "img"
         title_id, desc_id = svg["aria-labelledby"].split()
         assert f'<title id="{title_id}">' in html and f'<desc id="{desc_id}">' in html
-    assert "Staafdiagram. Zelfmelding (website): 3; Verwijzing: 3; Telefonisch: 6; Balie: 1." in html
+    channels = "Zelfmelding (website): 3; Verwijzing: 3; Telefonisch: 6; Balie: 1; E-mail: 0; Brief: 0."
+    assert f"Staafdiagram. {channels}" in html
     # The longest bar is the full width, a zero bar has none; numbers are not localised in SVG.
     assert 'width="424"' in html and 'width="0"' in html
     assert "points=" in html and "stroke-dasharray" in html
