@@ -39,6 +39,9 @@ MARKERS = {
     "agreement": "MARKER-AFSPRAAK",
     "mediator": "Markermees Bemiddelaar",
     "outcome": "MARKER-UITKOMST opgelost met afspraken",
+    "tried": "MARKER-GEPROBEERD",
+    "contact_time": "MARKER-BELTIJD",
+    "interpreter": "MARKER-TOLKTAAL",
 }
 
 
@@ -208,10 +211,13 @@ def test_a_phoned_in_self_report_reaches_no_organisation(login, coordinator, ser
                 "email": MARKERS["a_email"],
                 "tenure": "tenant_corporation",
                 "housing_corporation": partner,
+                "contact_time_preference": MARKERS["contact_time"],
+                "interpreter_language": MARKERS["interpreter"],
             },
-            {"side": "B", "name": MARKERS["b_name"], "street": MARKERS["b_street"]},
+            {"side": "B", "name": MARKERS["b_name"], "street": MARKERS["b_street"], "email": MARKERS["b_email"]},
         ],
         description=MARKERS["description"],
+        tried_already=MARKERS["tried"],
     )
     assert case.is_self_report
     with pytest.raises(ValidationError, match="zelfmelder"):
