@@ -1,16 +1,100 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from .models import AccessLog, MediationService, Municipality, Neighbourhood, PostcodeRange, User
 from .signals import service_created
 
 
-class ServiceScopedAdmin(admin.ModelAdmin):
+def service_path(model) -> str | None:
+    """The lookup from a model to its mediation service, read from its foreign keys.
+
+    The shortest chain of foreign keys that ends at `MediationService` ("service",
+    "case__service", "organisation__service", ...); None for installation-wide models.
+    """
+    if model in _SERVICE_PATHS:
+        return _SERVICE_PATHS[model]
+    found = None
+    frontier = [(model, "")]
+    for _depth in range(3):
+        following = []
+        for current, prefix in frontier:
+            for field in current._meta.get_fields():
+                if not (field.many_to_one and field.concrete) or field.related_model is None:
+                    continue
+                path = f"{prefix}{field.name}"
+                if field.related_model is MediationService:
+                    found = path
+                    break
+                following.append((field.related_model, f"{path}__"))
+            if found:
+                break
+        if found or not following:
+            break
+        frontier = following
+    _SERVICE_PATHS[model] = found
+    return found
+
+
+_SERVICE_PATHS: dict = {}
+
+
+def service_of(obj) -> int | None:
+    """The id of the mediation service an object belongs to (None: installation-wide or unset)."""
+    if isinstance(obj, MediationService):
+        return obj.pk
+    path = service_path(type(obj))
+    if path is None:
+        return None
+    *hops, last = path.split("__")
+    for hop in hops:
+        obj = getattr(obj, hop, None)
+        if obj is None:
+            return None
+    return getattr(obj, f"{last}_id", None)
+
+
+def scoped_choices(queryset, service_id: int):
+    """The rows of `queryset` a person bound to this service may choose."""
+    model = queryset.model
+    if model is MediationService:
+        return queryset.filter(pk=service_id)
+    path = service_path(model)
+    return queryset.filter(**{path: service_id}) if path else queryset
+
+
+class ServiceScopedFields:
+    """For admins bound to one service: every foreign-key and many-to-many choice is limited
+    to that service, and nothing is saved that belongs to another one."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and request.user.service_id and hasattr(field, "queryset"):
+            field.queryset = scoped_choices(field.queryset, request.user.service_id)
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and request.user.service_id and hasattr(field, "queryset"):
+            field.queryset = scoped_choices(field.queryset, request.user.service_id)
+        return field
+
+
+def require_own_service(request, obj) -> None:
+    """Refuse (403, nothing stored) an object of another service from a service-bound admin."""
+    service_id = request.user.service_id
+    if service_id and service_of(obj) not in (None, service_id):
+        raise PermissionDenied
+
+
+class ServiceScopedAdmin(ServiceScopedFields, admin.ModelAdmin):
     """Admins bound to one service see and edit only that service's rows.
 
     Installation-wide admins (no service) see everything. Subclasses name the path to the
-    service with `service_field` when it is not a direct `service` foreign key.
+    service with `service_field` when it is not a direct `service` foreign key. Choices in
+    forms are limited to the service and a save that names another service is refused
+    (`ServiceScopedFields`, `require_own_service`).
     """
 
     service_field = "service"
@@ -21,13 +105,27 @@ class ServiceScopedAdmin(admin.ModelAdmin):
             return queryset.filter(**{f"{self.service_field}_id": request.user.service_id})
         return queryset
 
+    def save_model(self, request, obj, form, change):
+        require_own_service(request, obj)
+        super().save_model(request, obj, form, change)
 
-class MunicipalityInline(admin.TabularInline):
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            if inline_form.has_changed() and inline_form.instance is not None:
+                require_own_service(request, inline_form.instance)
+        super().save_formset(request, form, formset, change)
+
+
+class ServiceScopedInline(ServiceScopedFields):
+    """Mix into an inline: its choices are limited to the admin's service as well."""
+
+
+class MunicipalityInline(ServiceScopedInline, admin.TabularInline):
     model = Municipality
     extra = 0
 
 
-class PostcodeRangeInline(admin.TabularInline):
+class PostcodeRangeInline(ServiceScopedInline, admin.TabularInline):
     model = PostcodeRange
     extra = 0
 
@@ -39,7 +137,12 @@ class MediationServiceAdmin(admin.ModelAdmin):
     search_fields = ["name", "email"]
     inlines = [MunicipalityInline, PostcodeRangeInline]
 
+    def has_add_permission(self, request):
+        # A new mediation service is set up by an installation-wide admin.
+        return not request.user.service_id and super().has_add_permission(request)
+
     def save_model(self, request, obj, form, change):
+        require_own_service(request, obj)
         super().save_model(request, obj, form, change)
         if not change:
             # The apps built on tenancy set the new service up (cases: the standard reference lists).
@@ -73,8 +176,24 @@ class NeighbourhoodAdmin(ServiceScopedAdmin):
     search_fields = ["name"]
 
 
+# What only an installation-wide admin may change on a person.
+PRIVILEGE_FIELDS = ["is_superuser", "is_staff", "user_permissions", "service", "last_login", "date_joined"]
+
+
+def grantable_groups(request):
+    """The role groups a person may hand out: only those whose permissions they hold themselves."""
+    from django.contrib.auth.models import Group
+
+    held = request.user.get_all_permissions()
+    return [
+        group.pk
+        for group in Group.objects.prefetch_related("permissions__content_type")
+        if {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()} <= held
+    ]
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ServiceScopedFields, DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "service", "partner_organisation", "is_active"]
     list_filter = ["is_active", "is_staff", "groups", "service"]
     search_fields = ["username", "first_name", "last_name", "email"]
@@ -93,6 +212,38 @@ class UserAdmin(DjangoUserAdmin):
         if request.user.service_id:
             return queryset.filter(service_id=request.user.service_id)
         return queryset
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if request.user.service_id or not request.user.is_superuser:
+            readonly += [name for name in PRIVILEGE_FIELDS if name not in readonly]
+        return readonly
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not request.user.is_superuser and "groups" in form.base_fields:
+            # Hand out only what one holds; a group the person has already may be taken away.
+            allowed = set(grantable_groups(request))
+            if obj is not None:
+                allowed |= set(obj.groups.values_list("pk", flat=True))
+            form.base_fields["groups"].queryset = form.base_fields["groups"].queryset.filter(pk__in=allowed)
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if request.user.service_id:
+            # A service-bound admin's people belong to that service, whatever the form said.
+            obj.service_id = request.user.service_id
+            if obj.partner_organisation_id and service_of(obj.partner_organisation) != request.user.service_id:
+                raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        before = set(form.instance.groups.values_list("pk", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        if not request.user.is_superuser:
+            added = set(form.instance.groups.values_list("pk", flat=True)) - before
+            if not added <= set(grantable_groups(request)):
+                raise PermissionDenied
 
     def has_delete_permission(self, request, obj=None):
         # People are deactivated, never deleted: the audit trail keeps pointing at them.

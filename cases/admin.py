@@ -17,15 +17,25 @@ from .models import (
 )
 
 
-class PartyInline(admin.StackedInline):
+class ReadOnlyInline:
+    """Shown in the admin, changed only in the app: its services check what the admin cannot."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class PartyInline(ReadOnlyInline, admin.StackedInline):
     model = Party
-    extra = 0
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(ReadOnlyInline, admin.TabularInline):
     model = Assignment
-    extra = 0
-    autocomplete_fields = ["mediator"]
 
 
 class CaseEventInline(admin.TabularInline):

@@ -2,17 +2,17 @@
 
 from django.contrib import admin
 
-from buurtbemiddeling.admin import ServiceScopedAdmin
+from buurtbemiddeling.admin import ServiceScopedAdmin, ServiceScopedInline
 
 from .models import ContactPerson, PartnerOrganisation, WorkingAgreement
 
 
-class ContactPersonInline(admin.TabularInline):
+class ContactPersonInline(ServiceScopedInline, admin.TabularInline):
     model = ContactPerson
     extra = 0
 
 
-class WorkingAgreementInline(admin.TabularInline):
+class WorkingAgreementInline(ServiceScopedInline, admin.TabularInline):
     model = WorkingAgreement
     extra = 0
 

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from buurtbemiddeling.admin import ServiceScopedAdmin
+from buurtbemiddeling.admin import ServiceScopedAdmin, ServiceScopedInline
 
 from . import services
 from .models import (
@@ -94,7 +94,7 @@ class ParticipationInlineForm(forms.ModelForm):
         return cleaned
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(ServiceScopedInline, admin.TabularInline):
     model = PreTrajectoryParticipation
     form = ParticipationInlineForm
     extra = 0
