@@ -111,3 +111,23 @@ class CleanTextMixin:
                 except ValidationError as error:
                     self.add_error(name, error)
         return cleaned
+
+
+class SingleValueMixin:
+    """Refuse a field sent more than once (`resident=not_yet&resident=yes`): which one was meant?
+
+    Django quietly takes the last value; on a consent question or a status that could turn
+    a "no" into a "yes". Fields that hold several values (multiple choices) are left alone.
+    """
+
+    def clean(self):
+        cleaned = super().clean()
+        getlist = getattr(self.data, "getlist", None)
+        if getlist is None:
+            return cleaned
+        for name, field in self.fields.items():
+            if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+                continue
+            if len(getlist(self.add_prefix(name))) > 1:
+                self.add_error(name, ValidationError(_("Dit veld is meer dan eens verstuurd."), code="repeated"))
+        return cleaned

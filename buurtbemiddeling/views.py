@@ -91,8 +91,12 @@ def second_factor_exempt(view):
 
 
 def _safe_next(request) -> str:
+    """Where to go after a login step: a path on this site, never a view name or another host."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    same_site_path = target.startswith("/") and not target.startswith("//") and "\\" not in target
+    if same_site_path and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return reverse("home")
 

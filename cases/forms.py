@@ -5,7 +5,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from buurtbemiddeling.forms import CleanTextMixin, DateInput, FastSelect, ModelChoiceField, ModelMultipleChoiceField
+from buurtbemiddeling.forms import (
+    CleanTextMixin,
+    DateInput,
+    FastSelect,
+    ModelChoiceField,
+    ModelMultipleChoiceField,
+    SingleValueMixin,
+)
 from buurtbemiddeling.models import Neighbourhood
 from buurtbemiddeling.validators import (
     normalise_phone,
@@ -94,7 +101,7 @@ class ReporterPartyForm(PartyForm):
 RESIDENT_CHANNELS = (Channel.PHONE, Channel.DESK, Channel.EMAIL, Channel.LETTER)
 
 
-class CaseRegisterForm(CleanTextMixin, forms.Form):
+class CaseRegisterForm(SingleValueMixin, CleanTextMixin, forms.Form):
     """A resident's own report by phone, at the desk, by e-mail or letter, in the order a call goes.
 
     A professional's report does not come in here: it needs the referral form's consent
@@ -150,7 +157,7 @@ class CaseRegisterForm(CleanTextMixin, forms.Form):
         return value
 
 
-class TransitionForm(CleanTextMixin, forms.Form):
+class TransitionForm(SingleValueMixin, CleanTextMixin, forms.Form):
     """One status step; which fields matter follows from the transition table."""
 
     to_status = forms.ChoiceField(choices=CaseStatus.choices, widget=forms.HiddenInput)

@@ -164,7 +164,10 @@ def case_transition(
     if transition is None:
         raise ValidationError(
             _("Van %(source)s naar %(target)s is niet toegestaan.")
-            % {"source": case.get_status_display(), "target": CaseStatus(to_status).label}
+            % {
+                "source": case.get_status_display(),
+                "target": CaseStatus(to_status).label if to_status in CaseStatus.values else _("een onbekende status"),
+            }
         )
     now = at or timezone.now()
     errors = {}

@@ -253,7 +253,9 @@ def case_transition(request, reference):
             % {"status": case.get_status_display()},
         )
         return redirect(case)
-    transition = workflow.get_transition(case.status, request.POST.get("to_status", ""))
+    targets = request.POST.getlist("to_status")
+    # One step at a time: a tampered form with two targets is refused like an unknown one.
+    transition = workflow.get_transition(case.status, targets[0]) if len(targets) == 1 else None
     if transition is None:
         messages.error(
             request, _("Deze stap kan niet (meer) vanuit de huidige status. Bekijk de zaak en kies opnieuw.")

@@ -61,6 +61,10 @@ _BY_EDGE = {(t.source, t.target): t for t in TRANSITIONS}
 
 
 def get_transition(source: str, target: str) -> Transition | None:
+    """The step from `source` to `target`, or None when the table has none (also for a value
+    that is no status at all: a tampered or stale form)."""
+    if source not in S.values or target not in S.values:
+        return None
     return _BY_EDGE.get((S(source), S(target)))
 
 

@@ -4,7 +4,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from buurtbemiddeling.forms import CleanTextMixin, DateInput, ModelChoiceField, ModelMultipleChoiceField
+from buurtbemiddeling.forms import (
+    CleanTextMixin,
+    DateInput,
+    ModelChoiceField,
+    ModelMultipleChoiceField,
+    SingleValueMixin,
+)
 from buurtbemiddeling.validators import normalise_phone, normalise_postcode
 from cases.constants import Channel
 from cases.models import ConflictType
@@ -15,7 +21,7 @@ from .constants import ConsentGate, ConsentMethod
 from .services import IDENTIFYING_FIELDS
 
 
-class ConsentGateForm(forms.Form):
+class ConsentGateForm(SingleValueMixin, forms.Form):
     """Asked first; the answers decide which fields the referral form has at all."""
 
     resident = forms.ChoiceField(
@@ -37,7 +43,7 @@ class ConsentGateForm(forms.Form):
     )
 
 
-class ConsentFields(forms.Form):
+class ConsentFields(SingleValueMixin, forms.Form):
     agreed_by = forms.CharField(
         label=_("Wie gaf toestemming?"), max_length=200, help_text=_("Naam van de bewoner die toestemming gaf.")
     )
@@ -51,7 +57,7 @@ class ConsentFields(forms.Form):
         return value
 
 
-class ReferralPartyForm(CleanTextMixin, forms.Form):
+class ReferralPartyForm(SingleValueMixin, CleanTextMixin, forms.Form):
     """One party. With consent: contact details; without: the address only."""
 
     name = forms.CharField(label=_("Naam"), max_length=200, required=False)
@@ -101,7 +107,7 @@ class ReferralPartyForm(CleanTextMixin, forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if value}
 
 
-class ReferralForm(CleanTextMixin, forms.Form):
+class ReferralForm(SingleValueMixin, CleanTextMixin, forms.Form):
     own_reference = forms.CharField(
         label=_("Uw eigen kenmerk (optioneel)"),
         max_length=50,
@@ -127,7 +133,7 @@ class ReferralForm(CleanTextMixin, forms.Form):
         self.fields["conflict_types"].queryset = ConflictType.objects.filter(service=service, is_active=True)
 
 
-class PhoneReferralForm(forms.Form):
+class PhoneReferralForm(SingleValueMixin, forms.Form):
     """Who phoned (or came by) to refer: one of the contact persons of a partner organisation."""
 
     contact_person = ModelChoiceField(
