@@ -17,7 +17,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("taal/", login_not_required(set_language), name="set_language"),
     path("inloggen/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
-    path("uitloggen/", views.second_factor_exempt(auth_views.LogoutView.as_view()), name="logout"),
+    path("uitloggen/", views.logout, name="logout"),
     path("inloggen/code/", views.two_factor_verify, name="two_factor_verify"),
     path("account/tweestapsverificatie/", views.two_factor_setup, name="two_factor_setup"),
     path("account/reservecodes/", views.backup_codes_renew, name="backup_codes_renew"),

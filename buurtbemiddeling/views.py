@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
@@ -88,6 +89,18 @@ def second_factor_exempt(view):
     """Reachable after the password but before the second factor (SecondFactorMiddleware)."""
     view.second_factor_exempt = True
     return view
+
+
+_logout = auth_views.LogoutView.as_view()
+
+
+@second_factor_exempt
+@require_http_methods(["GET", "POST"])
+def logout(request):
+    """Logging out is a POST (a link cannot log anyone out); a GET shows the button for it."""
+    if request.method == "POST":
+        return _logout(request)
+    return render(request, "registration/logout_confirm.html")
 
 
 def _safe_next(request) -> str:

@@ -374,11 +374,13 @@ def log_conversation(request, reference):
 def add_party(request, reference):
     case = _get_case(request, reference)
     form = PartyForm(request.POST, service=case.service, prefix="new")
-    side = request.POST.get("side", Side.B)
-    if side not in Side.values:
-        side = Side.B
+    sides = request.POST.getlist("side")
+    side = sides[0] if len(sides) == 1 and sides[0] in Side.values else None
     if form.is_valid():
-        if not form.has_details():
+        if side is None:
+            # Not silently side B: which household this is matters for the whole mediation.
+            form.add_error(None, _("Kies aan welke kant deze partij staat (A of B)."))
+        elif not form.has_details():
             form.add_error(None, _("Vul ten minste een naam, adres of telefoonnummer in."))
         else:
             data = form.party_data(side=side)

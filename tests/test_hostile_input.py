@@ -70,3 +70,26 @@ def test_production_cookies_and_headers(client, db, settings):
     assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Lax"
     page = client.get(reverse("selfreport:start"))
     assert "camera=()" in page["Permissions-Policy"] and "geolocation=()" in page["Permissions-Policy"]
+
+
+def test_logout_by_get_shows_a_page_with_a_logout_button(client, coordinator):
+    client.force_login(coordinator)
+    page = client.get(reverse("logout"))
+    assert page.status_code == 200 and 'action="/uitloggen/"' in page.text and 'method="post"' in page.text
+    assert "_auth_user_id" in client.session  # a GET does not log out
+    assert client.post(reverse("logout")).status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_party_without_a_known_side_is_refused_not_stored_as_b(login, coordinator, case):
+    from cases.models import Party
+
+    before = Party.objects.filter(case=case).count()
+    for side in (["C"], [], ["A", "B"]):
+        response = login(coordinator).post(
+            reverse("cases:add_party", args=[case.reference]), {"side": side, "new-name": "Derde Partij"}
+        )
+        assert response.status_code in (200, 400) and "Kies aan welke kant" in response.text
+    assert Party.objects.filter(case=case).count() == before
+    login(coordinator).post(reverse("cases:add_party", args=[case.reference]), {"side": "B", "new-name": "Derde"})
+    assert Party.objects.filter(case=case).count() == before + 1
