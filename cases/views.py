@@ -234,6 +234,16 @@ def _render_mediator_detail(request, case, *, status=200, **bound):
     return render(request, "cases/detail_mediator.html", context, status=status)
 
 
+def render_case_page(request, case, *, status: int = 200, panel_forms: dict | None = None):
+    """The coordinator's case page again, for an app whose panel form had an error.
+
+    `panel_forms` (prefix -> bound form) reach the panels through the request, so the
+    typed values and the errors show in place (cases/panels.py).
+    """
+    request.bound_panel_forms = panel_forms or {}
+    return _render_detail(request, case, status=status)
+
+
 @require_GET
 def case_detail(request, reference):
     case = _get_case(request, reference)

@@ -24,18 +24,24 @@ def case_panel(request, case: Case) -> dict:
     panel = selectors.collaborations_for_case(case)
     choices = {"organisations": organisations, "parties": parties}
     trajectory = panel["trajectory"]
+    # A form sent with an error comes back as it was typed (cases.views.render_case_page).
+    bound = getattr(request, "bound_panel_forms", {})
+
+    def form(form_class, prefix, **kwargs):
+        return bound.get(prefix) or form_class(prefix=prefix, **kwargs)
+
     panel["forms"] = {
-        "consent": DisclosureConsentForm(prefix="consent", **choices),
-        "joint_visit": CaseJointVisitForm(prefix="visit", **choices),
+        "consent": form(DisclosureConsentForm, "consent", **choices),
+        "joint_visit": form(CaseJointVisitForm, "visit", **choices),
     }
     if case.is_open:
-        panel["forms"]["accompaniment"] = AccompanimentForm(prefix="accompaniment", **choices)
+        panel["forms"]["accompaniment"] = form(AccompanimentForm, "accompaniment", **choices)
     if trajectory is None:
         if case.is_open:
-            panel["forms"]["trajectory"] = PreTrajectoryStartForm(prefix="trajectory", **choices)
+            panel["forms"]["trajectory"] = form(PreTrajectoryStartForm, "trajectory", **choices)
     else:
-        panel["forms"]["review"] = ReviewDateForm(prefix="review", initial={"review_on": trajectory.review_on})
-        panel["forms"]["add_organisation"] = TrajectoryOrganisationForm(prefix="trajectory-org", **choices)
-        panel["forms"]["time_is_right"] = TimeIsRightForm(prefix="moment")
+        panel["forms"]["review"] = form(ReviewDateForm, "review", initial={"review_on": trajectory.review_on})
+        panel["forms"]["add_organisation"] = form(TrajectoryOrganisationForm, "trajectory-org", **choices)
+        panel["forms"]["time_is_right"] = form(TimeIsRightForm, "moment")
     panel["time_is_right_possible"] = case.status == CaseStatus.STANDBY
     return panel

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from buurtbemiddeling.roles import PERM_COORDINATE
 from cases.models import Case
 from cases.selectors import case_get_for_user
+from cases.views import render_case_page
 from organisations import panels as organisation_panels
 from organisations.models import PartnerOrganisation
 
@@ -231,8 +232,9 @@ def _panel_action(request, case, form, action, done):
         else:
             messages.success(request, done)
             return _back(case)
+    # The case page again, the form open with what was typed and the error beside it.
     messages.error(request, _error_text(form))
-    return _back(case)
+    return render_case_page(request, case, panel_forms={form.prefix: form})
 
 
 def _choices(case):

@@ -492,3 +492,17 @@ def test_case_status_unchanged_by_a_failed_time_is_right(login, coordinator, cas
     assert any("Niet opgeslagen." in m for m in messages_of(response))
     assert Case.objects.get(pk=case.pk).status == CaseStatus.INTAKE
     assert PreTrajectory.objects.get().ended_on is None
+
+
+def test_a_panel_form_with_an_error_comes_back_open_with_what_was_typed(login, coordinator, case):
+    """A collaboration form sent with an error: the case page again, that form open, the
+    typed values kept and the error beside the field (not a redirect that loses them)."""
+    response = login(coordinator).post(
+        reverse("partners:accompaniment_start", args=[case.reference]),
+        {"accompaniment-care_worker_name": "Petra de Wit", "accompaniment-organisation": ""},
+    )
+    assert response.status_code == 200
+    html = response.text
+    assert 'value="Petra de Wit"' in html
+    assert "<details open" in html
+    assert not case.parties.filter(accompaniments__isnull=False).exists()
