@@ -49,6 +49,3 @@ class PanelRegistry:
             if data is not None:
                 shown[panel.slot].append({"name": panel.name, "template": panel.template, "data": data})
         return shown
-
-    def names(self) -> list[str]:
-        return sorted(self._panels)
