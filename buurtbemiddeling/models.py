@@ -13,7 +13,7 @@ from django_otp.models import Device as OTPDevice
 from django_otp.models import ThrottlingMixin
 
 from .roles import PERM_COORDINATE
-from .validators import validate_reference_prefix
+from .validators import validate_organisation_phone, validate_reference_prefix
 
 
 class TimeStampedModel(models.Model):
@@ -134,7 +134,7 @@ class MediationService(TimeStampedModel):
         help_text=_("Zaaknummers worden bijvoorbeeld BB-2026-00042."),
     )
     email = models.EmailField(_("e-mailadres"), blank=True)
-    phone = models.CharField(_("telefoonnummer"), max_length=30, blank=True)
+    phone = models.CharField(_("telefoonnummer"), max_length=30, blank=True, validators=[validate_organisation_phone])
     website = models.URLField(_("website"), blank=True)
     privacy_statement = models.TextField(_("privacyverklaring"), blank=True)
     retention_months = models.PositiveSmallIntegerField(
@@ -330,7 +330,7 @@ class User(AbstractUser):
         related_name="users",
         help_text=_("Alleen voor verwijzers: de organisatie waar deze persoon werkt."),
     )
-    phone = models.CharField(_("telefoonnummer"), max_length=30, blank=True)
+    phone = models.CharField(_("telefoonnummer"), max_length=30, blank=True, validators=[validate_organisation_phone])
 
     objects = BuurtUserManager()
 

@@ -8,6 +8,12 @@ from django.utils.translation import ngettext
 POSTCODE_RE = re.compile(r"^\s*([1-9][0-9]{3})\s?([A-Za-z]{2})\s*$")
 # Dutch numbers: 06-12345678, 010 1234567, +31 6 12345678, 0031 ...; spaces and dashes allowed.
 PHONE_RE = re.compile(r"^(\+31|0031|0)[1-9][0-9]{8}$")
+# A number abroad in international form (a neighbour across the border, a mobile from elsewhere).
+INTERNATIONAL_PHONE_RE = re.compile(r"^(\+|00)[1-9][0-9]{7,14}$")
+# Numbers an organisation answers on: 14 + area code (municipalities), 0800/0900/0909 service numbers.
+SERVICE_PHONE_RE = re.compile(r"^(14[0-9]{2,4}|0(800|900|906|909)[0-9]{4,7})$")
+# 12, 12a, 12 A, 12-3, 12-II, 12 bis, 12A-3, 12 hs: a number 1-99999, then at most two additions.
+HOUSE_NUMBER_RE = re.compile(r"^[1-9][0-9]{0,4}(?:[ /-]?[A-Za-z0-9]{1,4}){0,2}$")
 
 
 def validate_reference_prefix(value):
@@ -31,19 +37,53 @@ def validate_postcode(value: str) -> None:
     normalise_postcode(value)
 
 
+PHONE_MESSAGE = _("Vul een geldig telefoonnummer in, bijvoorbeeld 06 12345678, 010 1234567 of +32 471 234567.")
+
+
 def normalise_phone(value: str) -> str:
-    """Strip spaces, dashes, dots and brackets; check it is a Dutch phone number."""
+    """Strip spaces, dashes, dots and brackets; check it is a Dutch (or an international) phone number."""
     compact = re.sub(r"[\s\-().]", "", value or "")
-    if not PHONE_RE.match(compact):
-        raise ValidationError(
-            _("Vul een geldig Nederlands telefoonnummer in, bijvoorbeeld 06 12345678 of 010 1234567."),
-            code="invalid_phone",
-        )
+    if not (PHONE_RE.match(compact) or INTERNATIONAL_PHONE_RE.match(compact)):
+        raise ValidationError(PHONE_MESSAGE, code="invalid_phone")
     return compact
 
 
 def validate_phone(value: str) -> None:
+    """A resident's or a person's phone number (the model validator; forms normalise first)."""
     normalise_phone(value)
+
+
+def normalise_organisation_phone(value: str) -> str:
+    """An organisation's number: any phone number, or a 14-number or service number (14 053, 0800 1234)."""
+    compact = re.sub(r"[\s\-().]", "", value or "")
+    if SERVICE_PHONE_RE.match(compact):
+        return compact
+    try:
+        return normalise_phone(compact)
+    except ValidationError:
+        raise ValidationError(
+            _("Vul een geldig telefoonnummer in, bijvoorbeeld 088 1234567, 14 053 of 0800 1234."),
+            code="invalid_phone",
+        ) from None
+
+
+def validate_organisation_phone(value: str) -> None:
+    normalise_organisation_phone(value)
+
+
+def normalise_house_number(value: str) -> str:
+    """'12 a' stays '12 a', ' 12a ' becomes '12a'. Raises ValidationError when it is no house number."""
+    compact = re.sub(r"\s+", " ", (value or "").strip())
+    if not HOUSE_NUMBER_RE.match(compact):
+        raise ValidationError(
+            _("Vul een huisnummer in, eventueel met toevoeging, bijvoorbeeld 12, 12a of 12-3."),
+            code="invalid_house_number",
+        )
+    return compact
+
+
+def validate_house_number(value: str) -> None:
+    normalise_house_number(value)
 
 
 def validate_no_control_characters(value: str) -> None:

@@ -14,10 +14,7 @@ from buurtbemiddeling.forms import (
     SingleValueMixin,
 )
 from buurtbemiddeling.models import Neighbourhood
-from buurtbemiddeling.validators import (
-    normalise_phone,
-    normalise_postcode,
-)
+from buurtbemiddeling.validators import normalise_house_number, normalise_phone, normalise_postcode
 from organisations.constants import OrganisationKind
 from organisations.models import PartnerOrganisation
 
@@ -71,6 +68,10 @@ class PartyForm(CleanTextMixin, forms.ModelForm):
         value = self.cleaned_data.get("phone", "").strip()
         return normalise_phone(value) if value else ""
 
+    def clean_house_number(self):
+        value = self.cleaned_data.get("house_number", "").strip()
+        return normalise_house_number(value) if value else ""
+
     def has_details(self) -> bool:
         data = getattr(self, "cleaned_data", {})
         return any(data.get(name) for name in ("name", "street", "house_number", "postcode", "phone", "email"))
@@ -80,6 +81,35 @@ class PartyForm(CleanTextMixin, forms.ModelForm):
         data = {key: ("" if value is None and key != "housing_corporation" else value) for key, value in data.items()}
         data["side"] = side
         data["is_reporter"] = side == Side.A
+        return data
+
+
+class AddPartyForm(SingleValueMixin, PartyForm):
+    """A household added to a case later on: which side it is on must be said, never assumed."""
+
+    side = forms.ChoiceField(
+        label=_("Kant"),
+        choices=Side.choices,
+        initial=Side.B,
+        error_messages={
+            "required": _("Kies aan welke kant deze partij staat (A of B)."),
+            "invalid_choice": _("Kies aan welke kant deze partij staat (A of B)."),
+        },
+    )
+    # Offered once the service found this household already on the case (a double click, a stale page).
+    add_duplicate = forms.BooleanField(label=_("Toch toevoegen: dit is een ander huishouden"), required=False)
+
+    field_order = ["side"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not self.has_details():
+            self.add_error(None, _("Vul ten minste een naam, adres of telefoonnummer in."))
+        return cleaned
+
+    def party_data(self, *, side: str | None = None) -> dict:
+        data = super().party_data(side=side or self.cleaned_data["side"])
+        data["is_reporter"] = False
         return data
 
 

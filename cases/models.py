@@ -19,7 +19,12 @@ from buurtbemiddeling.models import (
 )
 from buurtbemiddeling.personal_data import BLANK, NULL, TEXT
 from buurtbemiddeling.roles import PERM_COORDINATE, PERM_MEDIATE
-from buurtbemiddeling.validators import validate_no_control_characters
+from buurtbemiddeling.validators import (
+    validate_house_number,
+    validate_no_control_characters,
+    validate_phone,
+    validate_postcode,
+)
 
 from .constants import (
     ENDED_STATUSES,
@@ -299,10 +304,10 @@ class Party(TimeStampedModel):
     is_reporter = models.BooleanField(_("melder"), default=False)
     name = models.CharField(_("naam"), max_length=200, blank=True, validators=[validate_no_control_characters])
     street = models.CharField(_("straat"), max_length=200, blank=True, validators=[validate_no_control_characters])
-    house_number = models.CharField(_("huisnummer"), max_length=20, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    house_number = models.CharField(_("huisnummer"), max_length=20, blank=True, validators=[validate_house_number])
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True, validators=[validate_postcode])
     city = models.CharField(_("plaats"), max_length=100, blank=True, validators=[validate_no_control_characters])
-    phone = models.CharField(_("telefoonnummer"), max_length=20, blank=True)
+    phone = models.CharField(_("telefoonnummer"), max_length=20, blank=True, validators=[validate_phone])
     email = models.EmailField(_("e-mailadres"), blank=True)
     preferred_contact = models.CharField(
         _("voorkeur contact"), max_length=10, choices=PreferredContact.choices, blank=True
@@ -425,10 +430,10 @@ class MediatorProfile(TimeStampedModel):
         related_name="mediator_profile",
     )
     name = models.CharField(_("naam"), max_length=200)
-    phone = models.CharField(_("telefoonnummer"), max_length=20, blank=True)
+    phone = models.CharField(_("telefoonnummer"), max_length=20, blank=True, validators=[validate_phone])
     email = models.EmailField(_("e-mailadres"), blank=True)
     street = models.CharField(_("straat"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True, validators=[validate_postcode])
     is_active = models.BooleanField(_("actief"), default=True)
     neighbourhoods = models.ManyToManyField(Neighbourhood, verbose_name=_("wijken"), blank=True)
     languages = models.CharField(

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -330,13 +330,39 @@ def assignment_end(
 
 
 @transaction.atomic
-def party_add(*, case: Case, actor: User | AnonymousUser | None, data: dict) -> Party:
-    """Add a household to a side of a case (details of side B often follow later)."""
+def party_add(*, case: Case, actor: User | AnonymousUser | None, data: dict, allow_duplicate: bool = False) -> Party:
+    """Add a household to a side of a case (details of side B often follow later).
+
+    The same household twice (same name, or same postcode and house number) is refused
+    unless the caller says it is another household at that address: a double click or a
+    stale page would otherwise add it again.
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)
     party = Party(case=case, **data)
     party.full_clean()
+    if not allow_duplicate and (twin := _same_household(case, party)):
+        raise ValidationError(
+            _(
+                "%(party)s staat al bij deze zaak (kant %(side)s). Is het een ander huishouden?"
+                " Vink dan aan dat u het toch wilt toevoegen."
+            )
+            % {"party": twin.display_name, "side": twin.side},
+            code="duplicate_party",
+        )
     party.save()
     timeline.record(case=case, kind=EventKind.PARTY_ADDED, actor=actor, reason=party.get_side_display())
     return party
+
+
+def _same_household(case: Case, party: Party) -> Party | None:
+    same = Q()
+    if party.name:
+        same |= Q(name__iexact=party.name)
+    if party.postcode and party.house_number:
+        same |= Q(postcode=party.postcode, house_number__iexact=party.house_number)
+    if not same:
+        return None
+    return case.parties.filter(same).order_by("pk").first()
 
 
 @transaction.atomic

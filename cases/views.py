@@ -17,6 +17,7 @@ from buurtbemiddeling.roles import PERM_COORDINATE, PERM_MEDIATE
 from . import panels, privacy, selectors, services, workflow
 from .constants import Side
 from .forms import (
+    AddPartyForm,
     AssignMediatorForm,
     CaseFilterForm,
     CaseRegisterForm,
@@ -201,9 +202,8 @@ def _render_detail(request, case, *, status=200, **bound):
         "transition_forms": transition_forms,
         "conflict_types": case.conflict_types.all(),
         "conversation_form": bound.get("conversation_form") or ConversationForm(case=case),
-        "party_form": bound.get("party_form") or PartyForm(service=case.service, prefix="new"),
+        "party_form": bound.get("party_form") or AddPartyForm(service=case.service, prefix="new"),
         "participation_form": ParticipationForm(),
-        "side_choices": Side.choices,
         "access_history": audit.access_history(object_type="case", object_id=case.reference, limit=20),
         # What the apps built on cases add: the referral, the work with partners (cases/panels.py).
         "panels": panels.panels_for(request, case),
@@ -383,25 +383,21 @@ def log_conversation(request, reference):
 @permission_required(PERM_COORDINATE, raise_exception=True)
 def add_party(request, reference):
     case = _get_case(request, reference)
-    form = PartyForm(request.POST, service=case.service, prefix="new")
-    sides = request.POST.getlist("side")
-    side = sides[0] if len(sides) == 1 and sides[0] in Side.values else None
+    form = AddPartyForm(request.POST, service=case.service, prefix="new")
     if form.is_valid():
-        if side is None:
-            # Not silently side B: which household this is matters for the whole mediation.
-            form.add_error(None, _("Kies aan welke kant deze partij staat (A of B)."))
-        elif not form.has_details():
-            form.add_error(None, _("Vul ten minste een naam, adres of telefoonnummer in."))
+        try:
+            services.party_add(
+                case=case,
+                actor=request.user,
+                data=form.party_data(),
+                allow_duplicate=form.cleaned_data["add_duplicate"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            form.duplicate_found = any(e.code == "duplicate_party" for e in error.error_list)
         else:
-            data = form.party_data(side=side)
-            data["is_reporter"] = False
-            try:
-                services.party_add(case=case, actor=request.user, data=data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("De partij is toegevoegd."))
-                return redirect(case)
+            messages.success(request, _("De partij is toegevoegd."))
+            return redirect(case)
     return _render_detail(request, case, party_form=form)
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buurtbemiddeling import personal_data
 from buurtbemiddeling.models import CoordinatorScopedQuerySet, MediationService, ServiceScopedQuerySet, TimeStampedModel
-from buurtbemiddeling.validators import validate_no_control_characters
+from buurtbemiddeling.validators import validate_no_control_characters, validate_organisation_phone
 
 from .constants import OrganisationKind
 
@@ -40,7 +40,7 @@ class PartnerOrganisation(TimeStampedModel):
     name = models.CharField(_("naam"), max_length=200)
     kind = models.CharField(_("soort"), max_length=40, choices=OrganisationKind.choices)
     email = models.EmailField(_("e-mailadres"), blank=True)
-    phone = models.CharField(_("telefoonnummer"), max_length=30, blank=True)
+    phone = models.CharField(_("telefoonnummer"), max_length=30, blank=True, validators=[validate_organisation_phone])
     is_active = models.BooleanField(_("actief"), default=True)
 
     objects = ServiceScopedQuerySet.as_manager()
@@ -74,7 +74,7 @@ class ContactPerson(TimeStampedModel):
     )
     name = models.CharField(_("naam"), max_length=200, validators=[validate_no_control_characters])
     role = models.CharField(_("functie"), max_length=200, blank=True, validators=[validate_no_control_characters])
-    phone = models.CharField(_("telefoonnummer"), max_length=30, blank=True)
+    phone = models.CharField(_("telefoonnummer"), max_length=30, blank=True, validators=[validate_organisation_phone])
     email = models.EmailField(_("e-mailadres"), blank=True)
     is_active = models.BooleanField(_("actief"), default=True)
 

@@ -11,7 +11,7 @@ from buurtbemiddeling.forms import (
     ModelMultipleChoiceField,
     SingleValueMixin,
 )
-from buurtbemiddeling.validators import normalise_phone, normalise_postcode
+from buurtbemiddeling.validators import normalise_house_number, normalise_phone, normalise_postcode
 from cases.constants import Channel
 from cases.models import ConflictType
 from organisations.models import ContactPerson
@@ -83,6 +83,9 @@ class ReferralPartyForm(SingleValueMixin, CleanTextMixin, forms.Form):
     def clean_phone(self):
         value = self.cleaned_data.get("phone", "").strip()
         return normalise_phone(value) if value else ""
+
+    def clean_house_number(self):
+        return normalise_house_number(self.cleaned_data["house_number"])
 
     def clean(self):
         cleaned = super().clean()

@@ -13,7 +13,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from buurtbemiddeling.models import MediationService
-from buurtbemiddeling.validators import normalise_phone, normalise_postcode, validate_no_control_characters
+from buurtbemiddeling.validators import (
+    normalise_house_number,
+    normalise_phone,
+    normalise_postcode,
+    validate_no_control_characters,
+)
 from cases.constants import PreferredContact, Side, Tenure
 from cases.models import ConflictType
 from organisations.constants import OrganisationKind
@@ -380,6 +385,12 @@ class ReportForm(ResidentFormMixin, forms.Form):
     def clean_phone(self):
         value = self.cleaned_data["phone"]
         return normalise_phone(value) if value else ""
+
+    def clean_house_number(self):
+        return normalise_house_number(self.cleaned_data["house_number"])
+
+    def clean_neighbour_house_number(self):
+        return normalise_house_number(self.cleaned_data["neighbour_house_number"])
 
     def clean_neighbour_postcode(self):
         value = self.cleaned_data["neighbour_postcode"]

@@ -70,7 +70,7 @@ def test_bad_input_is_reported_in_dutch_at_the_field_and_nothing_is_stored(login
     assert response.status_code == 200
     html = response.text
     assert "Vul een geldige postcode in, bijvoorbeeld 1234 AB." in html
-    assert "Vul een geldig Nederlands telefoonnummer in" in html
+    assert "Vul een geldig telefoonnummer in" in html
     assert "Vul de naam van de melder in." in html
     assert "kan niet in de toekomst liggen" in html
     # What the coordinator typed is kept.
@@ -306,7 +306,7 @@ def test_adding_a_second_household_on_side_b(login, coordinator, case):
     login(coordinator).post(
         reverse("cases:add_party", args=[case.reference]),
         {
-            "side": "B",
+            "new-side": "B",
             "new-name": "Fam. Bakker",
             "new-street": "Lindelaan",
             "new-house_number": "16",

@@ -407,7 +407,7 @@ def test_bad_input_is_explained_in_dutch_at_the_field_and_kept(client, service):
     )
     assert response.status_code == 200
     html = response.text
-    assert field_error(html, "phone").startswith("Fout: Vul een geldig Nederlands telefoonnummer in")
+    assert field_error(html, "phone").startswith("Fout: Vul een geldig telefoonnummer in")
     assert field_error(html, "email") == "Fout: Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl."
     assert field_error(html, "neighbour_postcode") == "Fout: Vul een geldige postcode in, bijvoorbeeld 1234 AB."
     assert field_error(html, "name") == "Fout: Vul uw naam in."
