@@ -7,12 +7,16 @@ optional for referrers, but once a referrer sets it up it is asked at every logi
 import base64
 import io
 import secrets
+import time
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from .constants import Role
 from .models import BackupCode, BackupCodeDevice
@@ -30,11 +34,21 @@ def has_authenticator(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-@transaction.atomic
-def totp_setup_start(user) -> TOTPDevice:
-    """A fresh, unconfirmed authenticator for this user (an earlier unconfirmed one is replaced)."""
-    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    return TOTPDevice.objects.create(user=user, name="Authenticator-app", confirmed=False)
+SETUP_SESSION_KEY = "bb_totp_setup_key"
+TOTP_DIGITS = 6
+
+
+def totp_setup_start(request) -> TOTPDevice:
+    """The authenticator being set up, not stored until a code from the app confirms it.
+
+    The secret waits in the (server-side) session, so opening the page again shows the same
+    QR code and merely opening it stores nothing.
+    """
+    key = request.session.get(SETUP_SESSION_KEY)
+    if not key or len(key) != 40:
+        key = default_key()
+        request.session[SETUP_SESSION_KEY] = key
+    return TOTPDevice(user=request.user, name="Authenticator-app", key=key, digits=TOTP_DIGITS, confirmed=False)
 
 
 def qr_code_data_uri(device: TOTPDevice) -> str:
@@ -56,13 +70,24 @@ def manual_key(device: TOTPDevice) -> str:
 
 @transaction.atomic
 def totp_setup_confirm(request, *, device: TOTPDevice, token: str) -> list[str] | None:
-    """Confirm the authenticator with a code from the app; returns fresh backup codes."""
-    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=request.user)
-    if not device.verify_token(token):
+    """Store the authenticator once a code from the app matches; returns fresh backup codes.
+
+    The pending device is not in the database, so it is checked here rather than through
+    django-otp's verify_token (which saves its throttle counters). Someone setting up their
+    own app already sees the secret: there is nothing to guess.
+    """
+    token = (token or "").strip().replace(" ", "")
+    if not (token.isdigit() and len(token) == device.digits):
         return None
-    TOTPDevice.objects.filter(user=request.user, confirmed=True).exclude(pk=device.pk).delete()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if not totp.verify(int(token), device.tolerance):
+        return None
+    device.last_t = totp.t()
+    TOTPDevice.objects.filter(user=request.user).delete()  # the app it replaces, and any left unconfirmed
     device.confirmed = True
-    device.save(update_fields=["confirmed"])
+    device.save()
+    request.session.pop(SETUP_SESSION_KEY, None)
     otp_login(request, device)
     return backup_codes_renew(request.user)
 
@@ -77,21 +102,37 @@ def backup_codes_renew(user, *, codes: list[str] | None = None) -> list[str]:
     return codes
 
 
-def verify_second_factor(request, token: str) -> bool:
-    """Check a code from the app or a backup code; on success the session is verified."""
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    # Too many wrong codes: not checked at all, try again from then on.
+    locked_until: datetime | None = None
+
+
+def verify_second_factor(request, token: str) -> Verification:
+    """Check a code from the app or a backup code; on success the session is verified.
+
+    Six digits are a code from the app, anything else a backup code: only the devices the
+    code can be for are tried (and throttled). When each of them is still waiting after
+    wrong codes, the code is not checked and the answer says until when.
+    """
     token = (token or "").strip().replace(" ", "")
     if not token or len(token) > 20:
-        return False
+        return Verification(ok=False)
+    model = TOTPDevice if token.isdigit() and len(token) == TOTP_DIGITS else BackupCodeDevice
     with transaction.atomic():
-        for device in TOTPDevice.objects.select_for_update().filter(user=request.user, confirmed=True):
-            if device.verify_token(token):
+        devices = list(model.objects.select_for_update().filter(user=request.user, confirmed=True))
+        waiting = []
+        for device in devices:
+            allowed, details = device.verify_is_allowed()
+            if not allowed:
+                waiting.append((details or {}).get("locked_until"))
+            elif device.verify_token(token):
                 otp_login(request, device)
-                return True
-        for device in BackupCodeDevice.objects.select_for_update().filter(user=request.user, confirmed=True):
-            if device.verify_token(token):
-                otp_login(request, device)
-                return True
-    return False
+                return Verification(ok=True)
+    if devices and len(waiting) == len(devices) and all(waiting):
+        return Verification(ok=False, locked_until=min(waiting))
+    return Verification(ok=False)
 
 
 def verified_session_values(user) -> dict:

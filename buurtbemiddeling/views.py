@@ -1,3 +1,5 @@
+import math
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -6,11 +8,12 @@ from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import audit, twofactor
 from .constants import Role
@@ -121,11 +124,28 @@ def two_factor_verify(request):
         return redirect(_safe_next(request))
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if twofactor.verify_second_factor(request, form.cleaned_data["code"]):
+        verification = twofactor.verify_second_factor(request, form.cleaned_data["code"])
+        if verification.ok:
             request.session.cycle_key()
             return redirect(_safe_next(request))
-        form.add_error("code", _("Deze code klopt niet of is al gebruikt. Probeer de nieuwste code uit uw app."))
+        if verification.locked_until:
+            form.add_error("code", _wait_message(verification.locked_until))
+        else:
+            form.add_error("code", _("Deze code klopt niet of is al gebruikt. Probeer de nieuwste code uit uw app."))
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": _safe_next(request)})
+
+
+def _wait_message(until) -> str:
+    seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
+    if seconds < 60:
+        wait = ngettext("%(count)d seconde", "%(count)d seconden", seconds) % {"count": seconds}
+    else:
+        minutes = math.ceil(seconds / 60)
+        wait = ngettext("%(count)d minuut", "%(count)d minuten", minutes) % {"count": minutes}
+    return _(
+        "Er zijn te veel onjuiste codes ingevuld. Wacht %(wait)s en probeer het dan opnieuw; "
+        "deze code is nog niet gecontroleerd."
+    ) % {"wait": wait}
 
 
 @second_factor_exempt
@@ -134,16 +154,11 @@ def two_factor_setup(request):
     """Connect an authenticator app. Someone already verified may replace their app."""
     if twofactor.has_authenticator(request.user) and not request.user.is_verified():
         return redirect(f"{reverse('two_factor_verify')}?next={reverse('two_factor_setup')}")
-    device_id = request.session.get("bb_totp_setup")
-    device = TOTPDevice.objects.filter(pk=device_id, user=request.user, confirmed=False).first()
-    if device is None:
-        device = twofactor.totp_setup_start(request.user)
-        request.session["bb_totp_setup"] = device.pk
+    device = twofactor.totp_setup_start(request)
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         codes = twofactor.totp_setup_confirm(request, device=device, token=form.cleaned_data["code"])
         if codes is not None:
-            request.session.pop("bb_totp_setup", None)
             request.session.cycle_key()
             return render(request, "registration/backup_codes.html", {"codes": codes, "next": _safe_next(request)})
         form.add_error("code", _("Deze code klopt niet. Kijk of de tijd op uw telefoon goed staat en probeer opnieuw."))

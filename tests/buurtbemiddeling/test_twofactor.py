@@ -109,8 +109,42 @@ def test_guessing_backup_codes_is_slowed_down(client, enrolled):
     _key, codes = enrolled
     password_login(client, "coordinator")
     client.post(reverse("two_factor_verify"), {"code": "ffffffffff"})
-    # Right after a wrong guess even a valid code is refused: the device waits first.
+    # Right after a wrong guess even a valid code is refused: the device waits first, and says so.
     refused = client.post(reverse("two_factor_verify"), {"code": codes[2]})
-    assert refused.status_code == 200 and "Deze code klopt niet" in refused.text
+    assert refused.status_code == 200 and "Wacht 1 seconde en probeer het dan opnieuw" in refused.text
     time.sleep(1.1)
     assert client.post(reverse("two_factor_verify"), {"code": codes[2]}).status_code == 302
+
+
+def test_after_many_wrong_codes_the_right_one_is_told_how_long_to_wait(client, enrolled):
+    from django.utils import timezone
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    key, _codes = enrolled
+    password_login(client, "coordinator")
+    # The state twelve wrong codes leave behind: 2^11 seconds before the next try.
+    TOTPDevice.objects.filter(user__username="coordinator").update(
+        throttling_failure_count=12, throttling_failure_timestamp=timezone.now()
+    )
+    refused = client.post(reverse("two_factor_verify"), {"code": code_for(key, offset=30)})
+    assert refused.status_code == 200
+    assert "Er zijn te veel onjuiste codes ingevuld. Wacht 35 minuten" in refused.text
+    assert "klopt niet" not in refused.text
+    # A wrong code does not lengthen the wait while it lasts (it is not checked).
+    assert TOTPDevice.objects.get(user__username="coordinator").throttling_failure_count == 12
+
+
+def test_opening_the_setup_page_stores_no_device_until_a_code_confirms_it(client, coordinator):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    first = password_login(client, "coordinator")
+    again = client.get(reverse("two_factor_setup"))
+    pattern = r'<code class="user-select-all">([A-Z2-7 ]+)</code>'
+    key = re.search(pattern, first.text).group(1)
+    assert re.search(pattern, again.text).group(1) == key  # the same QR code on a reload
+    assert not TOTPDevice.objects.filter(user=coordinator).exists()
+    client.post(reverse("two_factor_setup"), {"code": "000000"})
+    assert not TOTPDevice.objects.filter(user=coordinator).exists()
+    client.post(reverse("two_factor_setup"), {"code": code_for(key)})
+    assert TOTPDevice.objects.filter(user=coordinator, confirmed=True).count() == 1
+    assert not TOTPDevice.objects.filter(user=coordinator, confirmed=False).exists()
