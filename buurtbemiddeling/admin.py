@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .forms import ModelChoiceField, ModelMultipleChoiceField
 from .models import AccessLog, MediationService, Municipality, Neighbourhood, PostcodeRange, User
 from .signals import service_created
 
@@ -64,17 +66,56 @@ def scoped_choices(queryset, service_id: int):
     return queryset.filter(**{path: service_id}) if path else queryset
 
 
+class KeysOnlyAutocomplete:
+    """Django's autocomplete widget, looking up only values that can be a row's key.
+
+    A form sent back with an error shows the sent choice again, and Django's widget hands it
+    to the database as it is: "abc" or 99999999999999999999 made a server error (#22).
+    """
+
+    def optgroups(self, name, value, attr=None):
+        model = self.field.remote_field.model
+        key = model._meta.get_field(getattr(self.field.remote_field, "field_name", None) or model._meta.pk.name)
+        return super().optgroups(name, [item for item in value if _is_key(key, item)], attr)
+
+
+def _is_key(field, value) -> bool:
+    try:
+        field.clean(value, None)
+    except (ValidationError, TypeError, ValueError):
+        return False
+    return True
+
+
+class KeysOnlyAutocompleteSelect(KeysOnlyAutocomplete, AutocompleteSelect):
+    pass
+
+
+class KeysOnlyAutocompleteSelectMultiple(KeysOnlyAutocomplete, AutocompleteSelectMultiple):
+    pass
+
+
 class ServiceScopedFields:
     """For admins bound to one service: every foreign-key and many-to-many choice is limited
-    to that service, and nothing is saved that belongs to another one."""
+    to that service, and nothing is saved that belongs to another one.
+
+    For every admin: a choice that is no id at all, or one beyond what a database id can be,
+    is refused at its field (the project's choice fields), never sent to the database.
+    """
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KeysOnlyAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        kwargs.setdefault("form_class", ModelChoiceField)
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if field is not None and request.user.service_id and hasattr(field, "queryset"):
             field.queryset = scoped_choices(field.queryset, request.user.service_id)
         return field
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KeysOnlyAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+        kwargs.setdefault("form_class", ModelMultipleChoiceField)
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if field is not None and request.user.service_id and hasattr(field, "queryset"):
             field.queryset = scoped_choices(field.queryset, request.user.service_id)

@@ -67,7 +67,8 @@ def _write(request, *, action, object_type="", object_id="", allowed=True, detai
         organisation=organisation[:200],
         action=action,
         object_type=object_type,
-        object_id=str(object_id)[:64],
+        # What was asked for, as asked; a NUL byte (from the address bar) PostgreSQL cannot store.
+        object_id=str(object_id).replace("\x00", "\ufffd")[:64],
         allowed=allowed,
         client_address=client_address(request) if request is not None else None,
         detail=detail[:200],

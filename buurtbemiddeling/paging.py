@@ -50,12 +50,20 @@ def _encode_cursor(row: Model, fields: Sequence[str]) -> str:
 
 
 def _decode_cursor(cursor: str, fields: Sequence[str], model: type[Model]) -> list[Any] | None:
+    """The sort values in a cursor, or None for one this list never made (the first page then).
+
+    A cursor comes from the address bar: each value must be one its field can hold (a
+    status among the choices, an id in range, no NUL) and none may be empty (no sort field
+    is, and a query cannot compare with nothing).
+    """
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
         if not isinstance(values, list) or len(values) != len(fields):
             return None
-        return [model._meta.get_field(field).to_python(value) for field, value in zip(fields, values, strict=True)]
+        if any(value is None or isinstance(value, str) and "\x00" in value for value in values):
+            return None
+        return [model._meta.get_field(field).clean(value, None) for field, value in zip(fields, values, strict=True)]
     except (ValueError, TypeError, binascii.Error, json.JSONDecodeError, ValidationError):
         return None
 

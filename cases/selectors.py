@@ -90,7 +90,13 @@ def case_filter_choices(service_id: int) -> dict[str, list[tuple[int, str]]]:
 
 
 def case_get_for_user(user: User | AnonymousUser, *, reference: str) -> Case:
-    """One case by reference, or Case.DoesNotExist (a 404) when the user may not see it."""
+    """One case by reference, or Case.DoesNotExist (a 404) when the user may not see it.
+
+    A reference comes from the address bar: one with a NUL byte, which no case has and
+    PostgreSQL refuses in a query (a server error, #22), is not looked up.
+    """
+    if "\x00" in reference:
+        raise Case.DoesNotExist
     return (
         Case.objects.visible_to(user)
         .select_related(

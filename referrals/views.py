@@ -13,6 +13,7 @@ from buurtbemiddeling.paging import keyset_page
 from buurtbemiddeling.roles import PERM_COORDINATE, PERM_REFER, PERM_VIEW_ORGANISATION_REFERRALS
 from cases.constants import Side
 from cases.models import Case
+from cases.selectors import case_get_for_user
 
 from . import services
 from .constants import ConsentGate
@@ -204,8 +205,11 @@ def referral_done(request, referral_id):
 
 
 def _coordinator_referral(request, reference) -> Referral:
-    case = Case.objects.visible_to(request.user).filter(reference=reference).first()
-    if case is None or not hasattr(case, "referral"):
+    try:
+        case = case_get_for_user(request.user, reference=reference)
+    except Case.DoesNotExist:
+        raise Http404 from None
+    if not hasattr(case, "referral"):
         raise Http404
     return case.referral
 

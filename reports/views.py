@@ -32,6 +32,10 @@ from .figures import DEFINITIONS, Figures, Period, Row, Scope, benchmark_for, fi
 
 EXPORT_FORMATS = ("csv", "xlsx")
 MAX_PERIOD_DAYS = 366 * 5
+# An own period lies between the first Dutch neighbour-mediation services (the 1990s) and the
+# end of next year: no case lies outside, and a day near the year 1 or 9999 has no day
+# before or after it to count from (a server error, #22).
+FIRST_DAY = dt.date(1990, 1, 1)
 
 # --- Choosing the scope -----------------------------------------------------------------
 
@@ -97,7 +101,20 @@ class FiguresFilterForm(forms.Form):
                 self.add_error("start", _("Vul de eerste dag van de periode in."))
             if not end:
                 self.add_error("end", _("Vul de laatste dag van de periode in."))
-            if start and end:
+            last_day = dt.date(self.today.year + 1, 12, 31)
+            outside = [
+                name for name, day in (("start", start), ("end", end)) if day and not FIRST_DAY <= day <= last_day
+            ]
+            for name in outside:
+                self.add_error(
+                    name,
+                    _("Kies een dag tussen %(first)s en %(last)s.")
+                    % {
+                        "first": formats.date_format(FIRST_DAY, "j F Y"),
+                        "last": formats.date_format(last_day, "j F Y"),
+                    },
+                )
+            if start and end and not outside:
                 if end < start:
                     self.add_error("end", _("De laatste dag ligt op of na de eerste dag."))
                 elif (end - start).days > MAX_PERIOD_DAYS:
