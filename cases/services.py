@@ -219,9 +219,10 @@ def case_transition(
         reason=": ".join(part for part in (decision and decision.name, reason) if part),
         at=now,
     )
-    # Apps built on cases react after commit (a referrer hears the new milestone).
-    events.send_on_commit(
-        events.case_status_changed, case_id=case.pk, from_status=source, to_status=to_status, channel=case.channel
+    # Apps built on cases react in this transaction (a referrer's milestone e-mail is enqueued
+    # with the change, so it goes exactly when the change is stored).
+    events.case_status_changed.send(
+        sender="cases", case_id=case.pk, from_status=source, to_status=to_status, channel=case.channel
     )
     return case
 
