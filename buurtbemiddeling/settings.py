@@ -310,6 +310,9 @@ MAILERS = {
         "OPTIONS": {},
     }
 }
+if MAILERS["default"]["BACKEND"].endswith("filebased.EmailBackend"):
+    # Each mail as a file in a folder (trying out a set-up, or a browser test with a worker).
+    MAILERS["default"]["OPTIONS"] = {"file_path": env.str("EMAIL_FILE_PATH", default="") or str(BASE_DIR / "mail")}
 if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {
         "host": env.str("EMAIL_HOST", default="localhost"),

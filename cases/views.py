@@ -124,7 +124,6 @@ def my_cases(request):
 # --- Registration ----------------------------------------------------------------------
 
 
-
 @require_http_methods(["GET", "POST"])
 @permission_required(PERM_COORDINATE, raise_exception=True)
 def case_create(request):

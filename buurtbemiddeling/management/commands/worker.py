@@ -8,6 +8,7 @@ PostgreSQL, an exclusive transaction on SQLite), so two workers never run one ta
 The first SIGTERM or Ctrl+C lets the running task finish, then stops; a second stops at once.
 """
 
+import argparse
 import logging
 import os
 import signal
@@ -35,7 +36,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=1.0, help="Seconds between looks at an empty queue.")
         parser.add_argument("--batch", action="store_true", help="Run what is due, then stop.")
-        parser.add_argument("--reload", action="store_true", default=None, help="Restart on code changes (DEBUG).")
+        parser.add_argument(
+            "--reload",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="Restart on code changes (default: on with DEBUG, off otherwise).",
+        )
         parser.add_argument("--worker-id", default="", help="A name for this worker in the task rows.")
 
     def handle(self, *, interval, batch, reload, worker_id, verbosity, **options):
