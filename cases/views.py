@@ -208,9 +208,12 @@ def _render_detail(request, case, *, status=200, **bound):
         # What the apps built on cases add: the referral, the work with partners (cases/panels.py).
         "panels": panels.panels_for(request, case),
     }
-    if case.is_open and len(active) < 2:
-        context["assign_form"] = bound.get("assign_form") or AssignMediatorForm(
-            mediators=selectors.mediators_for_assignment(case)
+    if bound.get("assign_form") is not None:
+        # A refused assignment is shown with its reason, also when the case no longer takes one.
+        context["assign_form"] = bound["assign_form"]
+    elif workflow.accepts_mediators(case.status) and len(active) < 2:
+        context["assign_form"] = AssignMediatorForm(
+            mediators=selectors.mediators_for_assignment(case), service_id=case.service_id
         )
     return render(request, "cases/detail.html", context, status=status)
 
@@ -298,12 +301,21 @@ def case_transition(request, reference):
 @permission_required(PERM_COORDINATE, raise_exception=True)
 def assign_mediator(request, reference):
     case = _get_case(request, reference)
-    form = AssignMediatorForm(request.POST, mediators=selectors.mediators_for_assignment(case))
+    form = AssignMediatorForm(
+        request.POST, mediators=selectors.mediators_for_assignment(case), service_id=case.service_id
+    )
     if form.is_valid():
         try:
-            services.mediator_assign(case=case, mediator=form.cleaned_data["mediator"], actor=request.user)
+            services.mediator_assign(
+                case=case,
+                mediator=form.cleaned_data["mediator"],
+                actor=request.user,
+                over_maximum=form.cleaned_data["over_maximum"],
+            )
         except ValidationError as error:
             add_service_errors(form, error)
+            errors = getattr(error, "error_dict", {}).get("mediator", [])
+            form.over_maximum_asked = any(e.code == "over_maximum" for e in errors)
         else:
             messages.success(
                 request, _("%(name)s is toegewezen aan deze zaak.") % {"name": form.cleaned_data["mediator"].name}

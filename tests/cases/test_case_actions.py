@@ -1,0 +1,77 @@
+"""Every case action is checked on the server against the case as it is now (#18).
+
+A coordinator acts from a page opened minutes ago; meanwhile a colleague closed the case or
+assigned a second mediator. The server refuses what no longer fits, in Dutch, at the field,
+with nothing stored; a mediator over their maximum needs an explicit confirmation.
+"""
+
+import pytest
+from django.urls import reverse
+
+from cases.constants import CaseStatus
+from cases.factories import MediatorProfileFactory
+from cases.models import Assignment, Outcome
+from cases.services import case_transition, mediator_assign
+
+
+@pytest.fixture
+def pool(service):
+    return [MediatorProfileFactory(service=service, name=name) for name in ("Mila Mol", "Nico Noord", "Olga Oost")]
+
+
+def assign(client, case, mediator, **extra):
+    return client.post(reverse("cases:assign", args=[case.reference]), {"mediator": mediator.pk, **extra})
+
+
+def test_a_mediator_is_not_assigned_to_a_case_closed_in_the_meantime(login, coordinator, case, pool, service):
+    client = login(coordinator)
+    assert 'action="/zaken/' in client.get(case.get_absolute_url()).text  # the page offers it...
+    outcome = Outcome.objects.filter(service=service, requires_conversation=False).first()
+    case = case_transition(case=case, to_status=CaseStatus.INTAKE, actor=coordinator)
+    case = case_transition(case=case, to_status=CaseStatus.SUITABLE, actor=coordinator)
+    case_transition(case=case, to_status=CaseStatus.CLOSED, actor=coordinator, outcome=outcome)
+    page = assign(client, case, pool[0])  # ...and a colleague closed the case since
+    assert page.status_code == 200
+    assert "er kan geen bemiddelaar meer bij" in page.text
+    assert not Assignment.objects.filter(case=case).exists()
+
+
+def test_the_same_mediator_twice_is_told_in_plain_dutch(login, coordinator, case, pool):
+    client = login(coordinator)
+    assert assign(client, case, pool[0]).status_code == 302
+    page = assign(client, case, pool[0])  # a stale page or a double post
+    assert "werkt al aan deze zaak" in page.text and "Selecteer een geldige keuze" not in page.text
+    assert Assignment.objects.filter(case=case).count() == 1
+
+
+def test_a_third_mediator_from_a_stale_page_is_refused_visibly(login, coordinator, case, pool):
+    client = login(coordinator)
+    for mediator in pool[:2]:
+        mediator_assign(case=case, mediator=mediator, actor=coordinator)
+    page = assign(client, case, pool[2])
+    assert page.status_code == 200 and "al twee bemiddelaars" in page.text
+    assert Assignment.objects.filter(case=case, ended_on__isnull=True).count() == 2
+
+
+def test_a_mediator_at_the_maximum_is_assigned_only_when_confirmed(login, coordinator, make_case, service):
+    busy = MediatorProfileFactory(service=service, name="Piet Vol", max_cases=1)
+    mediator_assign(case=make_case(), mediator=busy, actor=coordinator)
+    case = make_case()
+    client = login(coordinator)
+    page = assign(client, case, busy)
+    assert page.status_code == 200
+    assert "Piet Vol werkt al aan 1 zaak (maximum 1)" in page.text
+    assert "Toch toewijzen, boven het maximum" in page.text
+    assert not Assignment.objects.filter(case=case).exists()
+    assert assign(client, case, busy, over_maximum="on").status_code == 302
+    assert Assignment.objects.filter(case=case, mediator=busy).exists()
+
+
+def test_a_mediator_of_another_service_or_an_unknown_id_is_a_form_error(login, coordinator, case, other_service, pool):
+    stranger = MediatorProfileFactory(service=other_service)
+    client = login(coordinator)
+    for value in (stranger.pk, 10**12, "abc", ""):
+        page = client.post(reverse("cases:assign", args=[case.reference]), {"mediator": value})
+        assert page.status_code == 200
+        assert "Kies een bemiddelaar" in page.text or "kan niet (meer) worden gekozen" in page.text
+    assert not Assignment.objects.filter(case=case).exists()
