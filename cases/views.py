@@ -229,6 +229,8 @@ def _render_mediator_detail(request, case, *, status=200, **bound):
         "case": case,
         "parties": case.parties.all(),
         "conversations": conversations.distinct(),
+        # What they are to mediate and what was agreed (in any conversation of the case).
+        "agreements": case.agreements.all(),
         "conversation_form": bound.get("conversation_form") or ConversationForm(case=case),
         "can_log": case.is_open
         and profile is not None

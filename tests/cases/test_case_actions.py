@@ -75,3 +75,31 @@ def test_a_mediator_of_another_service_or_an_unknown_id_is_a_form_error(login, c
         assert page.status_code == 200
         assert "Kies een bemiddelaar" in page.text or "kan niet (meer) worden gekozen" in page.text
     assert not Assignment.objects.filter(case=case).exists()
+
+
+def test_the_assigned_mediator_reads_the_description_and_every_agreement(
+    login, coordinator, mediator, mediator_user, make_case, service
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cases.constants import ConversationKind
+    from cases.services import conversation_log
+
+    case = make_case(description="Geluidsoverlast van een werkplaats in de schuur.", tried_already="Briefje gestuurd.")
+    mediator_assign(case=case, mediator=mediator, actor=coordinator)
+    # A joint talk the coordinator logged without this mediator: its agreements still count.
+    conversation_log(
+        case=case,
+        actor=coordinator,
+        kind=ConversationKind.JOINT,
+        held_on=timezone.localdate() - dt.timedelta(days=1),
+        agreements=["Zagen alleen tussen 9 en 17 uur."],
+    )
+    page = login(mediator_user).get(case.get_absolute_url()).text
+    assert "Geluidsoverlast van een werkplaats" in page and "Briefje gestuurd." in page
+    assert "Zagen alleen tussen 9 en 17 uur." in page
+    # A mediator of another case reads none of it.
+    other = make_case(description="Een andere zaak.")
+    assert login(mediator_user).get(other.get_absolute_url()).status_code == 404
