@@ -1,15 +1,18 @@
 """Every read of cases for a page goes through here, on top of `Case.objects.visible_to(user)`."""
 
 import datetime as dt
+import re
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buurtbemiddeling.models import MediationService, Neighbourhood, User
+from buurtbemiddeling.validators import normalise_phone
 from organisations.models import PartnerOrganisation
 
 from .constants import OPEN_STATUSES, CaseStatus
@@ -288,18 +291,52 @@ SORTS = {
 }
 
 
+# "Kastanjelaan 19", "Kastanjelaan 19a": a street, then a house number.
+STREET_AND_NUMBER = re.compile(r"^(?P<street>.*?[^\d\s])\s+(?P<number>[1-9]\d{0,4}(?:[ /-]?[A-Za-z0-9]{1,4})?)$")
+# "7511 AB 19", "7511ab 19": a postcode, then a house number.
+POSTCODE_AND_NUMBER = re.compile(r"^(?P<postcode>[1-9]\d{3}\s?[A-Za-z]{2})\s+(?P<number>[1-9]\d{0,4}.*)$")
+
+
 def case_search(queryset: QuerySet[Case], term: str) -> QuerySet[Case]:
-    """Find cases by a fragment of a reference, party name, street or postcode."""
-    term = (term or "").strip()
+    """Find cases by what a coordinator has at hand when someone calls.
+
+    A reference (fragment); a party's name (all words, in any order: "Jan Vries" finds
+    "Jan de Vries"), street, postcode; street + house number and postcode + house number;
+    a phone number in any formatting (stored normalised, indexed); an e-mail address (any
+    case, indexed). The caller's queryset is the gateway's: nothing outside it is searched.
+    """
+    term = " ".join((term or "").split())
     if not term:
         return queryset
+    parties = Party.objects.filter(case=OuterRef("pk"))
+    if "@" in term:
+        return queryset.filter(Exists(parties.filter(email__iexact=term)))
+    digits = re.sub(r"[\s\-().]", "", term)
+    if len(digits) >= 8 and re.fullmatch(r"\+?\d+", digits):
+        try:
+            phone = normalise_phone(term)
+        except ValidationError:
+            phone = digits
+        variants = {phone, digits}
+        if phone.startswith("+31"):
+            variants.add("0" + phone[3:])
+        elif phone.startswith("0") and not phone.startswith("00"):
+            variants.add("+31" + phone[1:])
+        return queryset.filter(Exists(parties.filter(phone__in=variants)))
+    if match := POSTCODE_AND_NUMBER.match(term):
+        postcode = _format_postcode_prefix(match["postcode"].replace(" ", "").upper())
+        return queryset.filter(Exists(parties.filter(postcode=postcode, house_number__iexact=match["number"].strip())))
+    words = term.split(" ")
+    by_name = Q()
+    for word in words:
+        by_name &= Q(name__icontains=word)
     compact_postcode = term.replace(" ", "").upper()
-    party_match = Party.objects.filter(case=OuterRef("pk")).filter(
-        Q(name__icontains=term)
-        | Q(street__icontains=term)
-        | Q(postcode__startswith=_format_postcode_prefix(compact_postcode))
+    party_match = (
+        by_name | Q(street__icontains=term) | Q(postcode__startswith=_format_postcode_prefix(compact_postcode))
     )
-    return queryset.filter(Q(reference__icontains=term) | Exists(party_match))
+    if match := STREET_AND_NUMBER.match(term):
+        party_match |= Q(street__icontains=match["street"], house_number__iexact=match["number"])
+    return queryset.filter(Q(reference__icontains=term) | Exists(parties.filter(party_match)))
 
 
 def _format_postcode_prefix(compact: str) -> str:

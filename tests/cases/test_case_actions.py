@@ -103,3 +103,60 @@ def test_the_assigned_mediator_reads_the_description_and_every_agreement(
     # A mediator of another case reads none of it.
     other = make_case(description="Een andere zaak.")
     assert login(mediator_user).get(other.get_absolute_url()).status_code == 404
+
+
+# --- Search: what a coordinator has at hand when someone calls ------------------------------
+
+
+@pytest.fixture
+def findable(make_case, other_service, other_coordinator):
+    kastanje = make_case(
+        parties=[
+            {
+                "side": "A",
+                "name": "Jan de Vries",
+                "street": "Kastanjelaan",
+                "house_number": "19",
+                "postcode": "7511 AB",
+                "phone": "0612345678",
+                "email": "Jan.de.Vries@example.org",
+            },
+            {"side": "B", "street": "Kastanjelaan", "house_number": "21"},
+        ]
+    )
+    other = make_case(parties=[{"side": "A", "name": "Els Eik", "street": "Kastanjelaan", "house_number": "3"}])
+    elsewhere = make_case(
+        service=other_service,
+        actor=other_coordinator,
+        parties=[{"side": "A", "name": "Jan de Vries", "phone": "0612345678", "street": "Kastanjelaan"}],
+    )
+    return kastanje, other, elsewhere
+
+
+@pytest.mark.parametrize(
+    "term",
+    [
+        "Kastanjelaan 19",
+        "kastanjelaan 19",
+        "7511 AB 19",
+        "7511ab 19",
+        "06-12345678",
+        "06 12 34 56 78",
+        "+31 6 12345678",
+        "jan.de.vries@EXAMPLE.org",
+        "Jan Vries",
+        "vries jan",
+    ],
+)
+def test_the_case_list_finds_a_case_by_what_a_caller_gives(term, findable, login, coordinator):
+    kastanje, other, elsewhere = findable
+    page = login(coordinator).post(reverse("cases:list"), {"q": term}, follow=True).text
+    assert kastanje.reference in page
+    assert other.reference not in page  # the same street, another number
+    assert elsewhere.reference not in page  # the same person in another service: never
+
+
+def test_a_street_alone_still_finds_every_case_in_it(findable, login, coordinator):
+    kastanje, other, _elsewhere = findable
+    page = login(coordinator).post(reverse("cases:list"), {"q": "Kastanjelaan"}, follow=True).text
+    assert kastanje.reference in page and other.reference in page
