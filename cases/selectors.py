@@ -43,7 +43,9 @@ LIST_ROW_FIELDS = (
 
 SIDE_A_PARTIES = Prefetch(
     "parties",
-    queryset=Party.objects.filter(side="A").only("id", "case_id", "name", "street", "house_number", "side"),
+    queryset=Party.objects.filter(side="A").only(
+        "id", "case_id", "name", "street", "house_number", "postcode", "phone", "side"
+    ),
     to_attr="side_a",
 )
 
@@ -188,11 +190,68 @@ def work_queue_for_user(user: User, *, today: dt.date | None = None) -> list[dic
     rows = list(Case.objects.raw(sql, params))
     prefetch_related_objects(rows, SIDE_A_PARTIES)
     sections = [{"key": key, "title": QUEUE_TITLES[key], "count": 0, "cases": []} for key in rules]
+    mark_repeats(rows, service_id=service_id)
     for case in rows:
         section = sections[case.rule]
         section["count"] = case.total
         section["cases"].append(case)
     return sections
+
+
+def _same_household(party) -> Q:
+    same = Q()
+    if party.postcode and party.house_number:
+        same |= Q(postcode=party.postcode, house_number__iexact=party.house_number)
+    if party.phone:
+        same |= Q(phone=party.phone)
+    return same
+
+
+def mark_repeats(cases: list[Case], *, service_id: int) -> None:
+    """Set `case.is_repeat` on each case whose reporting side (A) lives at the address, or has
+    the phone number, of a party in another case of the service: one query for all of them.
+
+    Whatever way the case came in (the web form, a referral, the phone), the work queue shows
+    it; the case page lists the earlier cases (`repeats_for_case`).
+    """
+    conditions = Q()
+    for case in cases:
+        for party in case.side_a:
+            conditions |= _same_household(party)
+    for case in cases:
+        case.is_repeat = False
+    if not conditions:
+        return
+    seen = Party.objects.filter(conditions, case__service_id=service_id).values_list(
+        "case_id", "postcode", "house_number", "phone"
+    )
+    households = {}
+    for case_id, postcode, house_number, phone in seen:
+        if postcode and house_number:
+            households.setdefault(("address", postcode, house_number.lower()), set()).add(case_id)
+        if phone:
+            households.setdefault(("phone", phone), set()).add(case_id)
+    for case in cases:
+        keys = set()
+        for party in case.side_a:
+            if party.postcode and party.house_number:
+                keys.add(("address", party.postcode, party.house_number.lower()))
+            if party.phone:
+                keys.add(("phone", party.phone))
+        case.is_repeat = any(households.get(key, set()) - {case.pk} for key in keys)
+
+
+def repeats_for_case(case: Case) -> list[dict]:
+    """Other cases of the service with a party at the same address, phone number or name."""
+    parties = [
+        {"postcode": p.postcode, "house_number": p.house_number, "phone": p.phone, "name": p.name}
+        for p in case.parties.all()
+    ]
+    rows = possible_repeats(service=case.service, parties=parties, limit=12, exclude_case_id=case.pk)
+    unique = {}
+    for row in rows:
+        unique.setdefault(row["case"].pk, row)
+    return list(unique.values())
 
 
 def mediator_cases_for_user(user: User) -> QuerySet[Case]:
@@ -206,7 +265,9 @@ def mediator_cases_for_user(user: User) -> QuerySet[Case]:
     )
 
 
-def possible_repeats(*, service: MediationService, parties: list[dict], limit: int = 10) -> list[dict]:
+def possible_repeats(
+    *, service: MediationService, parties: list[dict], limit: int = 10, exclude_case_id: int | None = None
+) -> list[dict]:
     """Earlier cases of this service where an address or person of the new report appears.
 
     Matches on postcode + house number, on phone number and on exact name (case-insensitive).
@@ -224,6 +285,7 @@ def possible_repeats(*, service: MediationService, parties: list[dict], limit: i
         return []
     matches = (
         Party.objects.filter(conditions, case__service=service)
+        .exclude(case_id=exclude_case_id)
         .select_related("case")
         .order_by("-case__reported_on", "-case_id")[:limit]
     )

@@ -203,6 +203,8 @@ def _render_detail(request, case, *, status=200, **bound):
         "conflict_types": case.conflict_types.all(),
         "conversation_form": bound.get("conversation_form") or ConversationForm(case=case),
         "party_form": bound.get("party_form") or AddPartyForm(service=case.service, prefix="new"),
+        # The same address, phone or name in another case of the service, however this one came in.
+        "repeats": selectors.repeats_for_case(case),
         "participation_form": ParticipationForm(),
         "access_history": audit.access_history(object_type="case", object_id=case.reference, limit=20),
         # What the apps built on cases add: the referral, the work with partners (cases/panels.py).

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cases.constants import CaseStatus
 from cases.factories import MediatorProfileFactory
-from cases.models import Assignment, Outcome
+from cases.models import Assignment, Case, Outcome
 from cases.services import case_transition, mediator_assign
 
 
@@ -160,3 +160,34 @@ def test_a_street_alone_still_finds_every_case_in_it(findable, login, coordinato
     kastanje, other, _elsewhere = findable
     page = login(coordinator).post(reverse("cases:list"), {"q": "Kastanjelaan"}, follow=True).text
     assert kastanje.reference in page and other.reference in page
+
+
+# --- Repeats, whatever way a case came in ---------------------------------------------------
+
+
+def test_a_second_web_report_from_the_same_address_is_flagged_in_the_queue_and_on_the_case(
+    client, login, coordinator, service, make_case, django_assert_max_num_queries
+):
+    from cases.selectors import work_queue_for_user
+    from tests.selfreport.test_selfreport import report_data, submit_report
+
+    first = make_case(parties=[{"side": "A", "name": "Anna Jansen", "postcode": "7511 AB", "house_number": "12"}])
+    submit_report(client, service)  # the web form: Lindelaan 12, 7511 AB, as in report_data
+    assert report_data(service)["house_number"] == "12"
+    second = Case.objects.exclude(pk=first.pk).get()
+    new = next(s for s in work_queue_for_user(coordinator) if s["key"] == "new")
+    flags = {case.pk: case.is_repeat for case in new["cases"]}
+    assert flags[second.pk] and flags[first.pk]
+    queue = login(coordinator).get(reverse("cases:queue")).text
+    assert "herhaling?" in queue
+    page = login(coordinator).get(second.get_absolute_url()).text
+    assert "Mogelijk een herhaling" in page and first.reference in page and "zelfde adres" in page
+
+
+def test_an_unrelated_case_is_not_flagged(make_case, coordinator):
+    from cases.selectors import work_queue_for_user
+
+    make_case(parties=[{"side": "A", "name": "Bram Beuk", "postcode": "7511 AB", "house_number": "1"}])
+    make_case(parties=[{"side": "A", "name": "Cor Cel", "postcode": "7511 AB", "house_number": "3"}])
+    new = next(s for s in work_queue_for_user(coordinator) if s["key"] == "new")
+    assert [case.is_repeat for case in new["cases"]] == [False, False]
