@@ -21,7 +21,7 @@ from organisations.models import PartnerOrganisation
 from . import workflow
 from .constants import CaseStatus, Channel, ConversationKind, Participation, Side, Tenure
 from .models import ConflictType, MediatorProfile, Outcome, Party, UnsuitabilityReason
-from .selectors import case_filter_choices
+from .selectors import QUEUE_TITLES, case_filter_choices
 
 
 class PartyForm(CleanTextMixin, forms.ModelForm):
@@ -360,6 +360,13 @@ class CaseFilterForm(forms.Form):
     )
     reported_from = forms.DateField(label=_("Gemeld vanaf"), widget=DateInput(), required=False)
     reported_until = forms.DateField(label=_("Gemeld tot en met"), widget=DateInput(), required=False)
+    # A section of the work queue, in full (its rule from selectors.queue_rules; the view applies it).
+    rule = forms.ChoiceField(
+        label=_("Werkvoorraad"),
+        choices=[("", _("Alle")), *QUEUE_TITLES.items()],
+        required=False,
+        widget=FastSelect,
+    )
     sort = forms.ChoiceField(
         label=_("Sorteren"),
         choices=[

@@ -116,6 +116,36 @@ QUEUE_TITLES = {
 }
 
 
+def queue_rules(user: User, *, today: dt.date | None = None) -> dict[str, tuple[Q, tuple[str, ...]]]:
+    """The work queue's rules, the one home of what each section holds: key -> (which open
+    cases of the service, most urgent first). The queue shows the first few of each; the case
+    list (`?rule=key`) pages through all of them in the same order."""
+    today = today or timezone.localdate()
+    overdue_before = subtract_working_days(today, user.service.first_contact_target_days)
+    active_pair = Exists(Assignment.objects.filter(case=OuterRef("pk"), ended_on__isnull=True))
+    return {
+        "overdue": (
+            Q(status=CaseStatus.REGISTERED, reported_on__lt=overdue_before),
+            ("reported_on", "id"),
+        ),
+        "new": (Q(status=CaseStatus.REGISTERED), ("-is_urgent", "reported_on", "id")),
+        "standby_review": (
+            Q(status=CaseStatus.STANDBY, standby_review_on__lte=today),
+            ("standby_review_on", "id"),
+        ),
+        "follow_up_due": (
+            Q(status__in=[CaseStatus.IN_MEDIATION, CaseStatus.FOLLOW_UP], follow_up_due_on__lte=today),
+            ("follow_up_due_on", "id"),
+        ),
+        "without_pair": (Q(status=CaseStatus.SUITABLE) & ~Q(active_pair), ("suitability_decided_at", "id")),
+        "mine": (Q(coordinator_id=user.pk, status__in=OPEN_STATUSES), ("-reported_on", "-id")),
+    }
+
+
+def _order_sql(ordering: tuple[str, ...]) -> str:
+    return ", ".join(f"{name[1:]} DESC" if name.startswith("-") else name for name in ordering)
+
+
 def work_queue_for_user(user: User, *, today: dt.date | None = None) -> list[dict]:
     """The coordinator's home page: what needs attention today, most urgent first.
 
@@ -125,65 +155,37 @@ def work_queue_for_user(user: User, *, today: dt.date | None = None) -> list[dic
 
     Two queries whatever the data: one statement with, per rule, its count (a window count)
     and its first rows, each rule served by an index on the open cases; then the parties of
-    the rows shown. The statement is written out in SQL (portable to PostgreSQL and SQLite)
+    the rows shown. The rules are ORM conditions (`queue_rules`, shared with the case list);
+    the statement around them is written out in SQL (portable to PostgreSQL and SQLite)
     because this is the page coordinators open most: built through the ORM, its six rules
     and the fetch of their rows cost more in Python than the database spent on them
     (docs/adr/0004-hot-pages-at-a-million-cases.md).
     """
-    today = today or timezone.localdate()
     service_id = Case.objects.whole_service_of(user)
     if service_id is None:
         return []
-    date = connection.ops.adapt_datefield_value
-    overdue_before = subtract_working_days(today, user.service.first_contact_target_days)
-    open_statuses = ", ".join(["%s"] * len(OPEN_STATUSES))
-    active_pair = f"SELECT 1 FROM {Assignment._meta.db_table} a WHERE a.case_id = c.id AND a.ended_on IS NULL"  # noqa: S608
-    rules = {
-        # key: (which cases, their parameters, most urgent first: columns of the case)
-        "overdue": (
-            "c.status = %s AND c.reported_on < %s",
-            [CaseStatus.REGISTERED, date(overdue_before)],
-            "reported_on, id",
-        ),
-        "new": ("c.status = %s", [CaseStatus.REGISTERED], "is_urgent DESC, reported_on, id"),
-        "standby_review": (
-            "c.status = %s AND c.standby_review_on <= %s",
-            [CaseStatus.STANDBY, date(today)],
-            "standby_review_on, id",
-        ),
-        "follow_up_due": (
-            "c.status IN (%s, %s) AND c.follow_up_due_on <= %s",
-            [CaseStatus.IN_MEDIATION, CaseStatus.FOLLOW_UP, date(today)],
-            "follow_up_due_on, id",
-        ),
-        "without_pair": (
-            f"c.status = %s AND NOT EXISTS ({active_pair})",
-            [CaseStatus.SUITABLE],
-            "suitability_decided_at, id",
-        ),
-        "mine": (
-            f"c.coordinator_id = %s AND c.status IN ({open_statuses})",
-            [user.pk, *OPEN_STATUSES],
-            "reported_on DESC, id DESC",
-        ),
-    }
+    rules = queue_rules(user, today=today)
+    table = Case._meta.db_table
     parts, params = [], []
-    for number, (condition, condition_params, ordering) in enumerate(rules.values()):
+    for number, (condition, ordering) in enumerate(rules.values()):
+        query = Case.objects.filter(service_id=service_id).filter(condition).query
+        where, where_params = query.get_compiler(connection=connection).compile(query.where)
+        order = _order_sql(ordering)
         # Numbered after the limit, so only the rows shown are sorted twice.
         parts.append(
-            f"SELECT {number} AS rule, id, total, ROW_NUMBER() OVER (ORDER BY {ordering}) AS position "  # noqa: S608
-            f"FROM (SELECT c.id, c.is_urgent, c.reported_on, c.standby_review_on, c.follow_up_due_on, "
-            f"c.suitability_decided_at, COUNT(*) OVER () AS total "
-            f"FROM {Case._meta.db_table} c WHERE c.service_id = %s AND {condition} "
-            f"ORDER BY {ordering} LIMIT {QUEUE_LIMIT}) r{number}"
+            f"SELECT {number} AS rule, id, total, ROW_NUMBER() OVER (ORDER BY {order}) AS position "  # noqa: S608
+            f"FROM (SELECT id, is_urgent, reported_on, standby_review_on, follow_up_due_on, "
+            f"suitability_decided_at, COUNT(*) OVER () AS total "
+            f"FROM {table} WHERE {where} "
+            f"ORDER BY {order} LIMIT {QUEUE_LIMIT}) r{number}"
         )
-        params += [service_id, *condition_params]
-    # Table names and the fragments above; every value is a parameter.
+        params += where_params
+    # Table names, column names and the compiled conditions; every value is a parameter.
     sql = (
         "SELECT q.rule, q.total, c.id, c.service_id, c.reference, c.year, c.sequence, c.status, c.channel, "  # noqa: S608
         "c.is_urgent, c.reported_on, n.name AS neighbourhood_name "
         f"FROM ({' UNION ALL '.join(parts)}) q "
-        f"JOIN {Case._meta.db_table} c ON c.id = q.id "
+        f"JOIN {table} c ON c.id = q.id "
         f"LEFT JOIN {Neighbourhood._meta.db_table} n ON n.id = c.neighbourhood_id "
         "ORDER BY q.rule, q.position"
     )

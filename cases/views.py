@@ -84,10 +84,19 @@ def case_list(request):
     filter_form = CaseFilterForm(request.GET or None, service_id=request.user.service_id)
     cases = filter_form.filter(selectors.case_list_for_user(request.user))
     cases = selectors.case_search(cases, term)
-    sort = filter_form.cleaned_data.get("sort") if filter_form.is_bound and filter_form.is_valid() else ""
+    valid = filter_form.is_bound and filter_form.is_valid()
+    sort = filter_form.cleaned_data.get("sort") if valid else ""
+    ordering = selectors.SORTS.get(sort or "-reported", selectors.SORTS["-reported"])
+    if valid and (rule := filter_form.cleaned_data.get("rule")):
+        # One work-queue section in full, in the queue's order (unless another sort was chosen);
+        # keyset paging needs columns without NULLs, else the list's own order serves.
+        condition, rule_ordering = selectors.queue_rules(request.user)[rule]
+        cases = cases.filter(condition)
+        if not sort and not any(Case._meta.get_field(name.lstrip("-")).null for name in rule_ordering):
+            ordering = rule_ordering
     page = paging.keyset_page(
         cases,
-        ordering=selectors.SORTS.get(sort or "-reported", selectors.SORTS["-reported"]),
+        ordering=ordering,
         after=request.GET.get("after"),
         before=request.GET.get("before"),
         size=PAGE_SIZE,

@@ -191,3 +191,34 @@ def test_an_unrelated_case_is_not_flagged(make_case, coordinator):
     make_case(parties=[{"side": "A", "name": "Cor Cel", "postcode": "7511 AB", "house_number": "3"}])
     new = next(s for s in work_queue_for_user(coordinator) if s["key"] == "new")
     assert [case.is_repeat for case in new["cases"]] == [False, False]
+
+
+# --- A work-queue section in full -----------------------------------------------------------
+
+
+def test_every_queue_section_links_to_all_its_cases_keyset_paged(login, coordinator, make_case, monkeypatch):
+    import re
+
+    from cases import views
+
+    made = [make_case() for _ in range(12)]
+    client = login(coordinator)
+    queue = client.get(reverse("cases:queue")).text
+    assert "De eerste 10 van 12." in queue and 'href="/zaken/?rule=new"' in queue
+    monkeypatch.setattr(views, "PAGE_SIZE", 5)
+    seen, url = [], reverse("cases:list") + "?rule=new"
+    while url:
+        page = client.get(url).text
+        seen += re.findall(r'<a href="/zaken/([A-Z]+-\d{4}-\d{5})/">', page)
+        following = re.search(r'href="(\?[^"]*after=[^"]+)"', page)
+        url = reverse("cases:list") + following.group(1).replace("&amp;", "&") if following else None
+    # Every new case once, oldest report first as in the queue (all reported today: by id).
+    assert seen == [case.reference for case in made]
+
+
+def test_a_rule_keeps_to_its_cases(login, coordinator, make_case):
+    new = make_case()
+    started = case_transition(case=make_case(), to_status=CaseStatus.INTAKE, actor=coordinator)
+    page = login(coordinator).get(reverse("cases:list"), {"rule": "new"}).text
+    assert new.reference in page and started.reference not in page
+    assert login(coordinator).get(reverse("cases:list"), {"rule": "nonsense"}).status_code == 200
