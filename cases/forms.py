@@ -21,7 +21,7 @@ from organisations.models import PartnerOrganisation
 from . import workflow
 from .constants import CaseStatus, Channel, ConversationKind, Participation, Side, Tenure
 from .models import ConflictType, MediatorProfile, Outcome, Party, UnsuitabilityReason
-from .selectors import case_filter_choices
+from .selectors import QUEUE_TITLES, case_filter_choices
 
 
 class PartyForm(CleanTextMixin, forms.ModelForm):
@@ -235,15 +235,29 @@ class TransitionForm(SingleValueMixin, CleanTextMixin, forms.Form):
                 del self.fields[name]
 
 
-class AssignMediatorForm(forms.Form):
-    mediator = ModelChoiceField(label=_("Bemiddelaar"), queryset=MediatorProfile.objects.none())
+class AssignMediatorForm(SingleValueMixin, forms.Form):
+    mediator = ModelChoiceField(
+        label=_("Bemiddelaar"),
+        queryset=MediatorProfile.objects.none(),
+        error_messages={
+            "required": _("Kies een bemiddelaar."),
+            "invalid_choice": _("Deze bemiddelaar kan niet (meer) worden gekozen. Kies een bemiddelaar uit de lijst."),
+        },
+    )
+    # Offered once the service said the chosen mediator is at their maximum.
+    over_maximum = forms.BooleanField(label=_("Toch toewijzen, boven het maximum"), required=False)
 
-    def __init__(self, *args, mediators, **kwargs):
-        """`mediators`: profiles annotated by the selector with load and conflict warnings."""
+    def __init__(self, *args, mediators, service_id, **kwargs):
+        """`mediators`: profiles annotated by the selector with load and conflict warnings.
+
+        Any active mediator of the service is accepted (one already on the case too, so the
+        service can say so), though the list offers only the ones that can be assigned.
+        """
         super().__init__(*args, **kwargs)
         self.mediator_rows = mediators
-        self.fields["mediator"].queryset = MediatorProfile.objects.filter(pk__in=[m.pk for m in mediators])
+        self.fields["mediator"].queryset = MediatorProfile.objects.filter(service_id=service_id, is_active=True)
         self.fields["mediator"].choices = [("", "---------")] + [(m.pk, m.choice_label) for m in mediators]
+        self.over_maximum_asked = False
 
 
 class EndAssignmentForm(CleanTextMixin, forms.Form):
@@ -346,6 +360,13 @@ class CaseFilterForm(forms.Form):
     )
     reported_from = forms.DateField(label=_("Gemeld vanaf"), widget=DateInput(), required=False)
     reported_until = forms.DateField(label=_("Gemeld tot en met"), widget=DateInput(), required=False)
+    # A section of the work queue, in full (its rule from selectors.queue_rules; the view applies it).
+    rule = forms.ChoiceField(
+        label=_("Werkvoorraad"),
+        choices=[("", _("Alle")), *QUEUE_TITLES.items()],
+        required=False,
+        widget=FastSelect,
+    )
     sort = forms.ChoiceField(
         label=_("Sorteren"),
         choices=[

@@ -19,6 +19,7 @@ from .constants import (
     DEFAULT_CONFLICT_TYPES,
     DEFAULT_OUTCOMES,
     DEFAULT_UNSUITABILITY_REASONS,
+    OPEN_STATUSES,
     CaseStatus,
     Channel,
     ConversationKind,
@@ -235,8 +236,24 @@ def mediator_assign(
     actor: User | AnonymousUser | None,
     started_on: dt.date | None = None,
     at: dt.datetime | None = None,
+    over_maximum: bool = False,
 ) -> Assignment:
+    """Assign a mediator, checked against the case as it is now (not as a stale page showed it).
+
+    A mediator at their maximum number of open cases is assigned only when the coordinator
+    confirms it (`over_maximum`); the refusal has the code "over_maximum".
+    """
     case = Case.objects.select_for_update().get(pk=case.pk)
+    if not workflow.accepts_mediators(case.status):
+        raise ValidationError(
+            {
+                "mediator": _(
+                    "Deze zaak is %(status)s: er kan geen bemiddelaar meer bij. De pagina was verouderd; "
+                    "bekijk de zaak opnieuw."
+                )
+                % {"status": case.get_status_display().lower()}
+            }
+        )
     if mediator.service_id != case.service_id:
         raise ValidationError({"mediator": _("Deze bemiddelaar hoort bij een andere organisatie.")})
     if not mediator.is_active:
@@ -245,6 +262,26 @@ def mediator_assign(
         raise ValidationError({"mediator": _("Deze bemiddelaar werkt al aan deze zaak.")})
     if case.assignments.filter(ended_on__isnull=True).count() >= 2:
         raise ValidationError({"mediator": _("Deze zaak heeft al twee bemiddelaars. Vervang er eerst één.")})
+    if not over_maximum:
+        load = Assignment.objects.filter(
+            mediator=mediator, ended_on__isnull=True, case__status__in=OPEN_STATUSES
+        ).count()
+        if load >= mediator.max_cases:
+            raise ValidationError(
+                {
+                    "mediator": ValidationError(
+                        ngettext(
+                            "%(name)s werkt al aan %(load)d zaak (maximum %(max)d). Vink aan dat u "
+                            "%(name)s toch wilt toewijzen, of kies een ander.",
+                            "%(name)s werkt al aan %(load)d zaken (maximum %(max)d). Vink aan dat u "
+                            "%(name)s toch wilt toewijzen, of kies een ander.",
+                            load,
+                        )
+                        % {"name": mediator.name, "load": load, "max": mediator.max_cases},
+                        code="over_maximum",
+                    )
+                }
+            )
     assignment = Assignment.objects.create(case=case, mediator=mediator, started_on=started_on or timezone.localdate())
     timeline.record(case=case, kind=EventKind.MEDIATOR_ASSIGNED, actor=actor, reason=mediator.name, at=at)
     return assignment

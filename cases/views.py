@@ -84,10 +84,19 @@ def case_list(request):
     filter_form = CaseFilterForm(request.GET or None, service_id=request.user.service_id)
     cases = filter_form.filter(selectors.case_list_for_user(request.user))
     cases = selectors.case_search(cases, term)
-    sort = filter_form.cleaned_data.get("sort") if filter_form.is_bound and filter_form.is_valid() else ""
+    valid = filter_form.is_bound and filter_form.is_valid()
+    sort = filter_form.cleaned_data.get("sort") if valid else ""
+    ordering = selectors.SORTS.get(sort or "-reported", selectors.SORTS["-reported"])
+    if valid and (rule := filter_form.cleaned_data.get("rule")):
+        # One work-queue section in full, in the queue's order (unless another sort was chosen);
+        # keyset paging needs columns without NULLs, else the list's own order serves.
+        condition, rule_ordering = selectors.queue_rules(request.user)[rule]
+        cases = cases.filter(condition)
+        if not sort and not any(Case._meta.get_field(name.lstrip("-")).null for name in rule_ordering):
+            ordering = rule_ordering
     page = paging.keyset_page(
         cases,
-        ordering=selectors.SORTS.get(sort or "-reported", selectors.SORTS["-reported"]),
+        ordering=ordering,
         after=request.GET.get("after"),
         before=request.GET.get("before"),
         size=PAGE_SIZE,
@@ -203,14 +212,19 @@ def _render_detail(request, case, *, status=200, **bound):
         "conflict_types": case.conflict_types.all(),
         "conversation_form": bound.get("conversation_form") or ConversationForm(case=case),
         "party_form": bound.get("party_form") or AddPartyForm(service=case.service, prefix="new"),
+        # The same address, phone or name in another case of the service, however this one came in.
+        "repeats": selectors.repeats_for_case(case),
         "participation_form": ParticipationForm(),
         "access_history": audit.access_history(object_type="case", object_id=case.reference, limit=20),
         # What the apps built on cases add: the referral, the work with partners (cases/panels.py).
         "panels": panels.panels_for(request, case),
     }
-    if case.is_open and len(active) < 2:
-        context["assign_form"] = bound.get("assign_form") or AssignMediatorForm(
-            mediators=selectors.mediators_for_assignment(case)
+    if bound.get("assign_form") is not None:
+        # A refused assignment is shown with its reason, also when the case no longer takes one.
+        context["assign_form"] = bound["assign_form"]
+    elif workflow.accepts_mediators(case.status) and len(active) < 2:
+        context["assign_form"] = AssignMediatorForm(
+            mediators=selectors.mediators_for_assignment(case), service_id=case.service_id
         )
     return render(request, "cases/detail.html", context, status=status)
 
@@ -226,6 +240,8 @@ def _render_mediator_detail(request, case, *, status=200, **bound):
         "case": case,
         "parties": case.parties.all(),
         "conversations": conversations.distinct(),
+        # What they are to mediate and what was agreed (in any conversation of the case).
+        "agreements": case.agreements.all(),
         "conversation_form": bound.get("conversation_form") or ConversationForm(case=case),
         "can_log": case.is_open
         and profile is not None
@@ -298,12 +314,21 @@ def case_transition(request, reference):
 @permission_required(PERM_COORDINATE, raise_exception=True)
 def assign_mediator(request, reference):
     case = _get_case(request, reference)
-    form = AssignMediatorForm(request.POST, mediators=selectors.mediators_for_assignment(case))
+    form = AssignMediatorForm(
+        request.POST, mediators=selectors.mediators_for_assignment(case), service_id=case.service_id
+    )
     if form.is_valid():
         try:
-            services.mediator_assign(case=case, mediator=form.cleaned_data["mediator"], actor=request.user)
+            services.mediator_assign(
+                case=case,
+                mediator=form.cleaned_data["mediator"],
+                actor=request.user,
+                over_maximum=form.cleaned_data["over_maximum"],
+            )
         except ValidationError as error:
             add_service_errors(form, error)
+            errors = getattr(error, "error_dict", {}).get("mediator", [])
+            form.over_maximum_asked = any(e.code == "over_maximum" for e in errors)
         else:
             messages.success(
                 request, _("%(name)s is toegewezen aan deze zaak.") % {"name": form.cleaned_data["mediator"].name}

@@ -29,6 +29,7 @@ URL_SAFE = "!$&'()*+,;=/~:@"
 def case_rows(cases):
     url_head, url_tail = reverse("cases:detail", kwargs={"reference": "ref"}).rsplit("ref", 1)
     urgent = ' <span class="badge text-bg-danger">{}</span>'.format(escape(gettext("urgent")))
+    repeat = ' <span class="badge text-bg-warning">{}</span>'.format(escape(gettext("herhaling?")))
     months = {}
     rows = []
     for case in cases:
@@ -39,7 +40,7 @@ def case_rows(cases):
             ROW.format(
                 escape(f"{url_head}{quote(case.reference, safe=URL_SAFE)}{url_tail}"),
                 escape(case.reference),
-                urgent if case.is_urgent else "",
+                (urgent if case.is_urgent else "") + (repeat if getattr(case, "is_repeat", False) else ""),
                 escape(f"{day.day} {months[day.month]} {day.year}"),
                 escape(case.get_status_display()),
                 escape("; ".join(party.name or party.street for party in case.side_a)),
