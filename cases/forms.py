@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,8 @@ from buurtbemiddeling.forms import (
     ModelMultipleChoiceField,
     SingleValueMixin,
 )
-from buurtbemiddeling.models import Neighbourhood
+from buurtbemiddeling.models import Neighbourhood, User
+from buurtbemiddeling.roles import PERM_COORDINATE
 from buurtbemiddeling.validators import normalise_house_number, normalise_phone, normalise_postcode
 from organisations.constants import OrganisationKind
 from organisations.models import PartnerOrganisation
@@ -317,6 +319,34 @@ class ConversationForm(CleanTextMixin, forms.Form):
 
     def agreement_lines(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data.get("agreements", "").splitlines() if line.strip()]
+
+
+class HandoverForm(SingleValueMixin, forms.Form):
+    """Who takes the case(s) over: an active coordinator of the same service."""
+
+    coordinator = ModelChoiceField(
+        label=_("Overdragen aan"),
+        queryset=User.objects.none(),
+        error_messages={
+            "required": _("Kies aan wie u de zaak overdraagt."),
+            "invalid_choice": _("Kies een coördinator van uw organisatie uit de lijst."),
+        },
+    )
+
+    def __init__(self, *args, service_id, exclude=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        app_label, codename = PERM_COORDINATE.split(".")
+        coordinates = Q(
+            groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label
+        ) | Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label)
+        coordinators = (
+            User.objects.filter(coordinates, service_id=service_id, is_active=True)
+            .exclude(pk=getattr(exclude, "pk", None))
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+        self.fields["coordinator"].queryset = coordinators
+        self.fields["coordinator"].label_from_instance = lambda user: user.get_full_name() or user.username
 
 
 class ParticipationForm(forms.Form):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from buurtbemiddeling.models import MediationService, Neighbourhood, User, collect_other_service_errors
+from buurtbemiddeling.roles import PERM_COORDINATE
 from organisations.models import PartnerOrganisation
 
 from . import events, timeline, workflow
@@ -401,6 +402,38 @@ def _same_household(case: Case, party: Party) -> Party | None:
     if not same:
         return None
     return case.parties.filter(same).order_by("pk").first()
+
+
+def _staff_name(user: User | None) -> str:
+    return (user.get_full_name() or user.username) if user is not None else "-"
+
+
+@transaction.atomic
+def case_handover(*, cases: Iterable[Case], to: User, actor: User | AnonymousUser | None) -> int:
+    """Give cases to another coordinator of their service (one, or a selection when someone
+    leaves). Each change is in the case's timeline, with who did it; returns how many changed.
+
+    Refused as a whole (nothing changes) when `to` is no active coordinator of every case's
+    service; a case already theirs is left as it is.
+    """
+    cases = list(Case.objects.select_for_update().filter(pk__in=[c.pk for c in cases]).order_by("pk"))
+    if not (to.is_active and to.has_perm(PERM_COORDINATE)) or any(c.service_id != to.service_id for c in cases):
+        raise ValidationError({"coordinator": _("Deze persoon is geen coördinator van deze bemiddelingsorganisatie.")})
+    changed = 0
+    for case in cases:
+        if case.coordinator_id == to.pk:
+            continue
+        before = case.coordinator
+        case.coordinator = to
+        case.save(update_fields=["coordinator", "updated_at"])
+        timeline.record(
+            case=case,
+            kind=EventKind.COORDINATOR_CHANGED,
+            actor=actor,
+            reason=f"{_staff_name(before)} → {_staff_name(to)}",
+        )
+        changed += 1
+    return changed
 
 
 @transaction.atomic

@@ -8,7 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from buurtbemiddeling import audit, paging
@@ -24,6 +26,7 @@ from .forms import (
     CaseSearchForm,
     ConversationForm,
     EndAssignmentForm,
+    HandoverForm,
     ParticipationForm,
     PartyForm,
     ReporterPartyForm,
@@ -116,6 +119,8 @@ def case_list(request):
             "page": page,
             "filter_form": filter_form,
             "search_form": CaseSearchForm(initial={"q": term}),
+            # Bulk action: hand the ticked cases over (offered when there is a colleague to take them).
+            "handover_form": _bulk_handover_form(request),
             "search_term": term,
             "filter_query": urlencode(filters),
         },
@@ -215,6 +220,8 @@ def _render_detail(request, case, *, status=200, **bound):
         # The same address, phone or name in another case of the service, however this one came in.
         "repeats": selectors.repeats_for_case(case),
         "participation_form": ParticipationForm(),
+        "handover_form": bound.get("handover_form")
+        or HandoverForm(service_id=case.service_id, exclude=case.coordinator),
         "access_history": audit.access_history(object_type="case", object_id=case.reference, limit=20),
         # What the apps built on cases add: the referral, the work with partners (cases/panels.py).
         "panels": panels.panels_for(request, case),
@@ -335,6 +342,61 @@ def assign_mediator(request, reference):
             )
             return redirect(case)
     return _render_detail(request, case, assign_form=form)
+
+
+@require_POST
+@permission_required(PERM_COORDINATE, raise_exception=True)
+def handover(request, reference):
+    """Give this case to another coordinator of the service."""
+    case = _get_case(request, reference)
+    form = HandoverForm(request.POST, service_id=case.service_id, exclude=case.coordinator)
+    if form.is_valid():
+        try:
+            services.case_handover(cases=[case], to=form.cleaned_data["coordinator"], actor=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            name = form.cleaned_data["coordinator"].get_full_name() or form.cleaned_data["coordinator"].username
+            messages.success(request, _("De zaak is overgedragen aan %(name)s.") % {"name": name})
+            return redirect(case)
+    return _render_detail(request, case, handover_form=form)
+
+
+def _bulk_handover_form(request):
+    form = HandoverForm(service_id=request.user.service_id)
+    return form if form.fields["coordinator"].queryset.exists() else None
+
+
+@require_POST
+@permission_required(PERM_COORDINATE, raise_exception=True)
+def bulk_handover(request):
+    """Give the cases ticked in the case list to another coordinator (someone leaves, a holiday)."""
+    references = request.POST.getlist("cases")
+    back = f"{reverse('cases:list')}?{QueryDict(request.POST.get('filters', '')).urlencode()}"
+    cases = list(selectors.case_list_for_user(request.user).filter(reference__in=references[: PAGE_SIZE * 4]))
+    if not references or len(cases) != len(set(references)):
+        messages.error(request, _("Vink de zaken aan die u wilt overdragen (alleen zaken uit de lijst)."))
+        return redirect(back)
+    form = HandoverForm(request.POST, service_id=request.user.service_id)
+    if not form.is_valid():
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+        return redirect(back)
+    try:
+        count = services.case_handover(cases=cases, to=form.cleaned_data["coordinator"], actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    to = form.cleaned_data["coordinator"]
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d zaak is overgedragen aan %(name)s.",
+            "%(count)d zaken zijn overgedragen aan %(name)s.",
+            count,
+        )
+        % {"count": count, "name": to.get_full_name() or to.username},
+    )
+    return redirect(back)
 
 
 @require_POST

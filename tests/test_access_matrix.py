@@ -91,6 +91,8 @@ POLICIES = {
     "cases:log_conversation": (CASE_SHARED, "post"),
     "cases:transition": (CASE_COORDINATOR, "post"),
     "cases:assign": (CASE_COORDINATOR, "post"),
+    "cases:handover": (CASE_COORDINATOR, "post"),
+    "cases:bulk_handover": (COORDINATOR_PAGE, "post"),
     "cases:end_assignment": (CASE_COORDINATOR, "post"),
     "cases:add_party": (CASE_COORDINATOR, "post"),
     "cases:participation": (CASE_COORDINATOR, "post"),

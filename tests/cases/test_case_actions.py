@@ -222,3 +222,66 @@ def test_a_rule_keeps_to_its_cases(login, coordinator, make_case):
     page = login(coordinator).get(reverse("cases:list"), {"rule": "new"}).text
     assert new.reference in page and started.reference not in page
     assert login(coordinator).get(reverse("cases:list"), {"rule": "nonsense"}).status_code == 200
+
+
+# --- Handover -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def colleague(service):
+    from buurtbemiddeling.constants import Role
+    from buurtbemiddeling.factories import UserFactory
+
+    return UserFactory(
+        username="coordinator.twee", first_name="Tess", last_name="Twee", service=service, role=Role.COORDINATOR
+    )
+
+
+def test_a_case_is_handed_over_to_a_colleague_and_the_timeline_says_so(login, coordinator, colleague, case):
+    from cases.constants import EventKind
+
+    client = login(coordinator)
+    page = client.get(case.get_absolute_url()).text
+    assert "Overdragen aan een andere coördinator" in page and "Tess Twee" in page
+    answer = client.post(reverse("cases:handover", args=[case.reference]), {"coordinator": colleague.pk}, follow=True)
+    assert "De zaak is overgedragen aan Tess Twee." in answer.text
+    case.refresh_from_db()
+    assert case.coordinator == colleague
+    event = case.events.get(kind=EventKind.COORDINATOR_CHANGED)
+    assert event.actor == coordinator and event.reason.endswith("→ Tess Twee")
+
+
+def test_a_handover_to_someone_who_is_no_coordinator_here_is_refused(
+    login, coordinator, case, other_coordinator, mediator_user
+):
+    before = case.coordinator
+    client = login(coordinator)
+    for person in (other_coordinator, mediator_user):
+        page = client.post(reverse("cases:handover", args=[case.reference]), {"coordinator": person.pk})
+        assert page.status_code == 200 and "Kies een coördinator van uw organisatie" in page.text
+    case.refresh_from_db()
+    assert case.coordinator == before
+
+
+def test_the_ticked_cases_of_the_list_go_to_a_colleague_at_once(
+    login, coordinator, colleague, make_case, other_service, other_coordinator
+):
+    from cases.constants import EventKind
+
+    mine = [make_case() for _ in range(3)]
+    theirs = make_case(service=other_service, actor=other_coordinator)
+    before = mine[2].coordinator, theirs.coordinator
+    client = login(coordinator)
+    listing = client.get(reverse("cases:list")).text
+    assert 'form="bulk-handover"' in listing and 'aria-label="Selecteer' in listing
+    url = reverse("cases:bulk_handover")
+    answer = client.post(url, {"cases": [c.reference for c in mine[:2]], "coordinator": colleague.pk}, follow=True)
+    assert "2 zaken zijn overgedragen aan Tess Twee." in answer.text
+    assert [Case.objects.get(pk=c.pk).coordinator for c in mine] == [colleague, colleague, before[0]]
+    assert Case.objects.filter(events__kind=EventKind.COORDINATOR_CHANGED).count() == 2
+    # A reference of another service in the selection: nothing changes at all.
+    answer = client.post(
+        url, {"cases": [mine[2].reference, theirs.reference], "coordinator": colleague.pk}, follow=True
+    )
+    assert "Vink de zaken aan" in answer.text
+    assert (Case.objects.get(pk=mine[2].pk).coordinator, Case.objects.get(pk=theirs.pk).coordinator) == before
