@@ -200,7 +200,7 @@ def work_queue_for_user(user: User, *, today: dt.date | None = None) -> list[dic
     return sections
 
 
-def _same_household(party) -> Q:
+def _same_household(party: Party) -> Q:
     same = Q()
     if party.postcode and party.house_number:
         same |= Q(postcode=party.postcode, house_number__iexact=party.house_number)
