@@ -321,6 +321,16 @@ class ConversationForm(CleanTextMixin, forms.Form):
         return [line.strip() for line in self.cleaned_data.get("agreements", "").splitlines() if line.strip()]
 
 
+class NoteForm(CleanTextMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Notitie"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Bijvoorbeeld: belde terug, spreekt vrijdag met de buurman. Alleen coördinatoren zien notities."),
+        error_messages={"required": _("Schrijf de notitie.")},
+    )
+
+
 class HandoverForm(SingleValueMixin, forms.Form):
     """Who takes the case(s) over: an active coordinator of the same service."""
 

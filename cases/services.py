@@ -30,6 +30,7 @@ from .models import (
     Agreement,
     Assignment,
     Case,
+    CaseEvent,
     CaseTombstone,
     ConflictType,
     Conversation,
@@ -402,6 +403,15 @@ def _same_household(case: Case, party: Party) -> Party | None:
     if not same:
         return None
     return case.parties.filter(same).order_by("pk").first()
+
+
+@transaction.atomic
+def case_note_add(*, case: Case, actor: User | AnonymousUser | None, text: str) -> CaseEvent:
+    """A free note on the timeline ("belde terug, spreekt vrijdag met buurman"), by who and when."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Schrijf de notitie.")})
+    return timeline.record(case=case, kind=EventKind.NOTE, actor=actor, reason=text)
 
 
 def _staff_name(user: User | None) -> str:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<str:reference>/", views.case_detail, name="detail"),
     path("<str:reference>/status/", views.case_transition, name="transition"),
     path("<str:reference>/overdragen/", views.handover, name="handover"),
+    path("<str:reference>/notities/", views.add_note, name="add_note"),
     path("<str:reference>/bemiddelaars/", views.assign_mediator, name="assign"),
     path("<str:reference>/bemiddelaars/<int:assignment_id>/stoppen/", views.end_assignment, name="end_assignment"),
     path("<str:reference>/gesprekken/", views.log_conversation, name="log_conversation"),

@@ -27,6 +27,7 @@ from .forms import (
     ConversationForm,
     EndAssignmentForm,
     HandoverForm,
+    NoteForm,
     ParticipationForm,
     PartyForm,
     ReporterPartyForm,
@@ -220,6 +221,7 @@ def _render_detail(request, case, *, status=200, **bound):
         # The same address, phone or name in another case of the service, however this one came in.
         "repeats": selectors.repeats_for_case(case),
         "participation_form": ParticipationForm(),
+        "note_form": bound.get("note_form") or NoteForm(),
         "handover_form": bound.get("handover_form")
         or HandoverForm(service_id=case.service_id, exclude=case.coordinator),
         "access_history": audit.access_history(object_type="case", object_id=case.reference, limit=20),
@@ -342,6 +344,23 @@ def assign_mediator(request, reference):
             )
             return redirect(case)
     return _render_detail(request, case, assign_form=form)
+
+
+@require_POST
+@permission_required(PERM_COORDINATE, raise_exception=True)
+def add_note(request, reference):
+    """A free note on the case's timeline."""
+    case = _get_case(request, reference)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_note_add(case=case, actor=request.user, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("De notitie staat in de tijdlijn."))
+            return redirect(case)
+    return _render_detail(request, case, note_form=form)
 
 
 @require_POST

@@ -92,6 +92,7 @@ POLICIES = {
     "cases:transition": (CASE_COORDINATOR, "post"),
     "cases:assign": (CASE_COORDINATOR, "post"),
     "cases:handover": (CASE_COORDINATOR, "post"),
+    "cases:add_note": (CASE_COORDINATOR, "post"),
     "cases:bulk_handover": (COORDINATOR_PAGE, "post"),
     "cases:end_assignment": (CASE_COORDINATOR, "post"),
     "cases:add_party": (CASE_COORDINATOR, "post"),

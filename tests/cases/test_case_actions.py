@@ -285,3 +285,19 @@ def test_the_ticked_cases_of_the_list_go_to_a_colleague_at_once(
     )
     assert "Vink de zaken aan" in answer.text
     assert (Case.objects.get(pk=mine[2].pk).coordinator, Case.objects.get(pk=theirs.pk).coordinator) == before
+
+
+def test_a_free_note_goes_on_the_timeline_for_coordinators_only(login, coordinator, assigned_case, mediator_user):
+    from cases.constants import EventKind
+
+    client = login(coordinator)
+    url = reverse("cases:add_note", args=[assigned_case.reference])
+    assert client.post(url, {"text": "   "}).status_code == 200  # empty: refused at the field
+    answer = client.post(url, {"text": "Belde terug, spreekt vrijdag met de buurman."}, follow=True)
+    assert "De notitie staat in de tijdlijn." in answer.text
+    assert "Belde terug, spreekt vrijdag met de buurman." in answer.text
+    note = assigned_case.events.get(kind=EventKind.NOTE)
+    assert note.actor == coordinator
+    # The mediator's page has no timeline: the coordinator's notes stay with coordinators.
+    assert "Belde terug" not in login(mediator_user).get(assigned_case.get_absolute_url()).text
+    assert login(mediator_user).post(url, {"text": "x"}).status_code == 403
