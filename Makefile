@@ -49,8 +49,8 @@ run: $(STAMP) compilemessages
 	DEBUG=true $(PY) manage.py migrate --verbosity 0
 	DEBUG=true $(PY) manage.py createcachetable
 	DEBUG=true $(PY) manage.py seed_demo
-	@echo "Serving on http://127.0.0.1:$(PORT)/ - stop with Ctrl+C"
-	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Serving on http://127.0.0.1:$(PORT)/ with a background worker for e-mail - stop with Ctrl+C"
+	@PY=$(PY) PORT=$(PORT) scripts/run-dev.sh
 
 test: $(STAMP) compilemessages node-tools
 	DEBUG=true $(PY) -m pytest $(PYTEST_ARGS)
@@ -67,6 +67,7 @@ check: $(STAMP)
 	DEBUG=true $(PY) manage.py check
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
+# Production-style: gunicorn in front; run `manage.py worker` beside it (docs/deployment.md).
 serve: $(STAMP) compilemessages
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --verbosity 0

@@ -324,3 +324,88 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- Background tasks (buurtbemiddeling/background.py) ------------------------------------
+
+from django.contrib import messages  # noqa: E402
+from django_tasks_db.admin import DBTaskResultAdmin  # noqa: E402
+from django_tasks_db.models import DBTaskResult  # noqa: E402
+
+from . import background  # noqa: E402
+from .constants import Role  # noqa: E402
+
+
+class AttentionFilter(admin.SimpleListFilter):
+    title = _("aandacht")
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("gave_up", _("Opgegeven: wacht op een beheerder")),
+            ("waiting", _("Wacht op de worker")),
+            ("retrying", _("Mislukte poging, volgende staat klaar")),
+        ]
+
+    def queryset(self, request, queryset):
+        path = f"{background.__name__}.%s"
+        if self.value() == "gave_up":
+            return queryset.filter(status="FAILED", exception_class_path=path % "GaveUp")
+        if self.value() == "waiting":
+            return queryset.filter(status="READY")
+        if self.value() == "retrying":
+            return queryset.filter(status="FAILED", exception_class_path=path % "RetryScheduled")
+        return queryset
+
+
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(DBTaskResultAdmin):
+    """Background tasks of the whole installation: for installation admins only.
+
+    Rows hold ids and the kind of failure, never personal data. A task that gave up is
+    retried here once its cause (the mail server, its password) is fixed.
+    """
+
+    list_filter = (AttentionFilter, "status", "queue_name")
+    actions = ["retry_tasks"]
+
+    @staticmethod
+    def _installation_admin(request) -> bool:
+        user = request.user
+        return user.is_superuser or (user.is_staff and not user.service_id and user.role == Role.ADMIN)
+
+    def has_module_permission(self, request):
+        return self._installation_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._installation_admin(request)
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET":
+            health = background.queue_health()
+            self.message_user(
+                request,
+                _(
+                    "Wachtrij: %(waiting)d taak/taken wachten (de oudste %(oldest)d s), "
+                    "%(gave_up)d opgegeven en wachtend op een beheerder."
+                )
+                % {
+                    "waiting": health["waiting"],
+                    "oldest": health["oldest_waiting_seconds"],
+                    "gave_up": health["gave_up"],
+                },
+                messages.WARNING if health["gave_up"] else messages.INFO,
+            )
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description=_("Opnieuw proberen (opgegeven taken)"))
+    def retry_tasks(self, request, queryset):
+        count = background.retry_failed(list(queryset.values_list("pk", flat=True)))
+        self.message_user(
+            request,
+            _("%(count)d taak/taken opnieuw in de wachtrij gezet.") % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )

@@ -9,7 +9,7 @@ class BuurtbemiddelingConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import audit, checks, roles  # noqa: F401  (checks registers itself)
+        from . import audit, checks, roles, tasks  # noqa: F401  (checks and tasks register themselves)
 
         audit.register_models()
         post_migrate.connect(roles.apply_roles_after_migrate, dispatch_uid="buurtbemiddeling.apply_roles")

@@ -1,10 +1,12 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.db import transaction
 from django.forms.utils import flatatt
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -135,3 +137,21 @@ class SingleValueMixin:
             if len(getlist(self.add_prefix(name))) > 1:
                 self.add_error(name, ValidationError(_("Dit veld is meer dan eens verstuurd."), code="repeated"))
         return cleaned
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's form, with the mail sent by the worker (buurtbemiddeling/tasks.py).
+
+    The page answers at once, the same whether or not the address is known; the mail goes
+    when the mail server takes it, retried while it is away.
+    """
+
+    def save(self, domain_override=None, use_https=False, request=None, **kwargs):
+        from .tasks import send_password_reset
+
+        domain = domain_override or (request.get_host() if request is not None else "")
+        with transaction.atomic():
+            for user in self.get_users(self.cleaned_data["email"]):
+                send_password_reset.enqueue(
+                    user_id=user.pk, domain=domain, use_https=use_https, language=translation.get_language()
+                )

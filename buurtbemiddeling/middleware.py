@@ -1,3 +1,4 @@
+import hashlib
 import time
 from urllib.parse import urlencode, urlsplit
 
@@ -6,12 +7,72 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+
+from . import submissions
+
+
+class HealthCheckMiddleware:
+    """Answer /healthz first, before sessions, users or locales touch the database.
+
+    During a database restart every other middleware would fail on the request's session
+    cookie (a 500 or a 400); the load balancer must see the documented 503 instead.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.path = "/healthz"
+
+    def __call__(self, request):
+        if request.path_info == self.path and request.method in ("GET", "HEAD"):
+            from .views import health_response
+
+            response = health_response()
+            add_never_cache_headers(response)
+            return response
+        return self.get_response(request)
+
+
+class SubmissionKeyMiddleware:
+    """A POST with a submission key runs once per key (buurtbemiddeling/submissions.py).
+
+    The key is claimed and the view run in one transaction. A redirect (the form was
+    stored) keeps the claim with where it led; any other answer (the form re-rendered
+    with errors, a refusal) releases it. A repeat of a stored key is sent to that result.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view, args, kwargs):
+        if request.method != "POST":
+            return None
+        keys = request.POST.getlist(submissions.FIELD)
+        if len(keys) != 1 or not submissions.KEY_RE.match(keys[0]):
+            return None
+        scope = "post:" + hashlib.sha256(request.path_info.encode()).hexdigest()[:24]
+        try:
+            with transaction.atomic():
+                claimed = submissions.claim(keys[0], scope=scope)
+                response = view(request, *args, **kwargs)
+                if response.status_code in (301, 302, 303) and response.has_header("Location"):
+                    submissions.record(claimed, result=response["Location"])
+                else:
+                    claimed.delete()
+                return response
+        except submissions.AlreadySubmitted as first:
+            messages.info(request, _("Dit formulier was al verstuurd. Er is niets dubbel opgeslagen."))
+            result = first.result if first.result.startswith("/") else request.path_info
+            return redirect(result)
 
 
 class NoStoreForAuthenticatedMiddleware:

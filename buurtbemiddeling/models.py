@@ -476,6 +476,46 @@ class BackupCode(models.Model):
 
 from . import personal_data  # noqa: E402
 
+
+class RateCounter(models.Model):
+    """How often one (hashed) client did one thing in one window; counted under a row lock.
+
+    The cache cannot count atomically (a get and a set): ten posts at once all read the
+    same number. See buurtbemiddeling/ratelimit.py.
+    """
+
+    key = models.CharField(_("sleutel"), max_length=120, unique=True)
+    count = models.PositiveIntegerField(_("aantal"), default=0)
+    expires_at = models.DateTimeField(_("verloopt op"), db_index=True)
+
+    class Meta:
+        verbose_name = _("teller")
+        verbose_name_plural = _("tellers")
+
+    def __str__(self):
+        return self.key
+
+
+class Submission(models.Model):
+    """A form that was sent once: a second post with the same key is the same submission.
+
+    A double click, a reload after a slow answer, or the same form sent from two tabs at
+    once store one case, not three (buurtbemiddeling/submissions.py). The key is a random
+    value the page carried; `result` is where the first post led (a path or a reference).
+    """
+
+    key = models.CharField(_("sleutel"), max_length=80, unique=True)
+    result = models.CharField(_("resultaat"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("verzonden formulier")
+        verbose_name_plural = _("verzonden formulieren")
+
+    def __str__(self):
+        return self.key
+
+
 personal_data.register(
     MediationService,
     # The organisation's own public contact details, not a person's.
@@ -499,3 +539,5 @@ personal_data.register(
 )
 personal_data.register(BackupCodeDevice, non_personal=["name"])
 personal_data.register(BackupCode, non_personal=["code_hash"])
+personal_data.register(Submission, non_personal=["key", "result"])
+personal_data.register(RateCounter, non_personal=["key"])

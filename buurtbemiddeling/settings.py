@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks_db",
     # The app floors, ground floor first (docs/architecture.md): an app imports only apps above it here.
     "buurtbemiddeling",
     "organisations",
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "buurtbemiddeling.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -71,6 +73,7 @@ MIDDLEWARE = [
     "buurtbemiddeling.middleware.SecondFactorMiddleware",
     "buurtbemiddeling.middleware.AuditlogMiddleware",
     "buurtbemiddeling.middleware.PostRedirectMiddleware",
+    "buurtbemiddeling.middleware.SubmissionKeyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "buurtbemiddeling.middleware.AbsoluteSessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -106,6 +109,11 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url_config(env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 }
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 # Persistent connections with a health check, as in production.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -121,7 +129,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # neighbourhoods. Plain fetches are faster for everything a page reads, and work behind
     # a transaction-pooling PgBouncer too.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves a few users and a worker at once. WAL lets readers go on
+    # while one writes; IMMEDIATE takes the write lock when a transaction starts, so two
+    # writers queue (up to `timeout` seconds) instead of one failing "database is locked"
+    # halfway through.
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background tasks (buurtbemiddeling/background.py) ---------------------------------
+# Stored in the app's own database and run by `manage.py worker` (make run starts one).
+# Outgrowing one database server is a settings change: a broker backend such as
+# django-tasks-rq (Redis) takes the same tasks.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Attempts per task before it gives up (waits 30 s, 1, 2, 4, 8 minutes in between).
+TASK_ATTEMPTS = env.int("TASK_ATTEMPTS", default=6)
+# A task still running after this many seconds was lost with its worker and runs again.
+TASK_STALE_AFTER = env.int("TASK_STALE_AFTER", default=300)
+# The worker runs retention (anonymise_expired) and housekeeping daily; off when cron does.
+TASK_DAILY_JOBS = env.bool("TASK_DAILY_JOBS", default=True)
+# /healthz answers 503 when a task has waited longer than this (no worker runs, or it is stuck).
+TASK_QUEUE_STALLED_AFTER = env.int("TASK_QUEUE_STALLED_AFTER", default=600)
+# Finished task rows are deleted by `manage.py housekeeping` after this many days.
+TASK_KEEP_DAYS = env.int("TASK_KEEP_DAYS", default=30)
 
 # --- Cache ----------------------------------------------------------------------------
 # Shared by every app instance (rate limits must hold across them): the database.
@@ -280,6 +310,9 @@ MAILERS = {
         "OPTIONS": {},
     }
 }
+if MAILERS["default"]["BACKEND"].endswith("filebased.EmailBackend"):
+    # Each mail as a file in a folder (trying out a set-up, or a browser test with a worker).
+    MAILERS["default"]["OPTIONS"] = {"file_path": env.str("EMAIL_FILE_PATH", default="") or str(BASE_DIR / "mail")}
 if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {
         "host": env.str("EMAIL_HOST", default="localhost"),

@@ -7,7 +7,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from . import views
-from .forms import LoginForm
+from .forms import LoginForm, QueuedPasswordResetForm
 
 admin.site.site_header = "Buurtbemiddeling beheer"
 admin.site.site_title = "Buurtbemiddeling beheer"
@@ -23,7 +23,11 @@ urlpatterns = [
     path("account/reservecodes/", views.backup_codes_renew, name="backup_codes_renew"),
     path("wachtwoord/wijzigen/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("wachtwoord/gewijzigd/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("wachtwoord/vergeten/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "wachtwoord/vergeten/",
+        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+        name="password_reset",
+    ),
     path("wachtwoord/vergeten/verstuurd/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "wachtwoord/nieuw/<uidb64>/<token>/",

@@ -1,9 +1,10 @@
 import math
+import sys
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -15,7 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import audit, twofactor
+from . import audit, background, twofactor
 from .constants import Role
 from .forms import SecondFactorForm
 
@@ -35,18 +36,32 @@ def home(request):
     return render(request, "home_no_role.html")
 
 
+def health_response() -> JsonResponse:
+    """Liveness and database check for load balancers. No auth, no data, no session.
+
+    Answered by HealthCheckMiddleware before any other middleware, so a session cookie on
+    the request cannot turn a database outage into a 500.
+    """
+    try:
+        tasks = background.queue_health(gave_up=False)
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        connection.close_if_unusable_or_obsolete()
+        response = JsonResponse({"status": "unavailable"}, status=503)
+        response["Retry-After"] = "10"
+        return response
+    body = {"status": "ok", "tasks": tasks}
+    if tasks["oldest_waiting_seconds"] > settings.TASK_QUEUE_STALLED_AFTER:
+        # Mail waits and nobody sends it: no worker runs, or it is stuck.
+        return JsonResponse({**body, "status": "queue_stalled"}, status=503)
+    return JsonResponse(body)
+
+
 @login_not_required
 @never_cache
 @require_GET
 def healthz(request):
-    """Liveness and database check for load balancers. No auth, no data."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:  # noqa: BLE001 - any database failure means unhealthy
-        return JsonResponse({"status": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok"})
+    """The URL, for reverse() and the access matrix; the middleware answers it first."""
+    return health_response()
 
 
 def locked_out(request, response, credentials):
@@ -68,7 +83,29 @@ def bench_hello_authenticated(request):
     return HttpResponse("hallo " + request.user.get_username())
 
 
+def _database_unavailable(error: BaseException | None) -> bool:
+    """Whether the database being away (a restart, a failover) caused this error."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, OperationalError | InterfaceError):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def service_unavailable() -> HttpResponse:
+    """The database is away for a moment: say so with 503 and when to try again, not 500 or 400."""
+    response = HttpResponse(loader.render_to_string("errors/503.html"), status=503)
+    response["Retry-After"] = "10"
+    return response
+
+
 def bad_request(request, exception=None):
+    # A session that could not be saved because the database restarted reads as a
+    # "session interrupted" 400; it is an outage.
+    if _database_unavailable(exception):
+        return service_unavailable()
     return render(request, "errors/400.html", status=400)
 
 
@@ -82,6 +119,8 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # No context processors: whatever broke (the database, say) must not break this page too.
+    if _database_unavailable(sys.exc_info()[1]):
+        return service_unavailable()
     return HttpResponseServerError(loader.render_to_string("errors/500.html"))
 
 

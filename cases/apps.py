@@ -7,6 +7,6 @@ class CasesConfig(AppConfig):
     verbose_name = _("Zaken")
 
     def ready(self):
-        from . import signals
+        from . import signals, tasks  # noqa: F401  (tasks registers its daily job)
 
         signals.connect()

@@ -93,6 +93,7 @@ class EventKind(models.TextChoices):
     PARTY_ADDED = "party_added", _("Partij toegevoegd")
     PARTICIPATION_CHANGED = "participation_changed", _("Deelname gewijzigd")
     NOTE = "note", _("Notitie")
+    COORDINATOR_CHANGED = "coordinator_changed", _("Overgedragen aan een andere coördinator")
 
 
 # Reference lists a new service starts with (admins edit them per service afterwards).

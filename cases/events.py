@@ -1,17 +1,20 @@
 """What happens to a case, announced to the apps built on cases (referrals, partners, ...).
 
 Cases knows nothing of the apps above it: it sends these signals and they react through
-their own receivers (connected in their AppConfig.ready). Every signal is sent after the
-transaction that made the change commits, so a receiver never acts on a change that is
-rolled back, and with the ids only: a receiver reads what it needs itself.
+their own receivers (connected in their AppConfig.ready), with the ids only: a receiver
+reads what it needs itself. These are sent after the transaction that made the change
+commits, so a receiver never acts on a change that is rolled back:
 
-    case_status_changed(case_id, from_status, to_status, channel)
     case_anonymised(case_id)             the retention period passed (cases/privacy.py)
     resident_erased(case_id, party_id)   one resident's data erased on request
     case_deleted(case_id, reference)     a case was removed (a withdrawn referral)
 
-One is sent *inside* the transaction, so what receivers record stands or falls with it:
+These are sent *inside* the transaction, so what receivers record (a row, an enqueued
+task such as an e-mail) stands or falls with the change itself:
 
+    case_status_changed(case_id, from_status, to_status, channel)
+        a receiver enqueues its follow-up as a task (buurtbemiddeling/background.py);
+        it never sends mail or calls out itself, as the transaction is still open
     disclosure_requested(party_id, organisation_ids, given_on)
         a resident asked, on the public form, that these organisations may know of their
         report (partners records the disclosure consents)

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,8 @@ from buurtbemiddeling.forms import (
     ModelMultipleChoiceField,
     SingleValueMixin,
 )
-from buurtbemiddeling.models import Neighbourhood
+from buurtbemiddeling.models import Neighbourhood, User
+from buurtbemiddeling.roles import PERM_COORDINATE
 from buurtbemiddeling.validators import normalise_house_number, normalise_phone, normalise_postcode
 from organisations.constants import OrganisationKind
 from organisations.models import PartnerOrganisation
@@ -21,7 +23,7 @@ from organisations.models import PartnerOrganisation
 from . import workflow
 from .constants import CaseStatus, Channel, ConversationKind, Participation, Side, Tenure
 from .models import ConflictType, MediatorProfile, Outcome, Party, UnsuitabilityReason
-from .selectors import case_filter_choices
+from .selectors import QUEUE_TITLES, case_filter_choices
 
 
 class PartyForm(CleanTextMixin, forms.ModelForm):
@@ -235,15 +237,29 @@ class TransitionForm(SingleValueMixin, CleanTextMixin, forms.Form):
                 del self.fields[name]
 
 
-class AssignMediatorForm(forms.Form):
-    mediator = ModelChoiceField(label=_("Bemiddelaar"), queryset=MediatorProfile.objects.none())
+class AssignMediatorForm(SingleValueMixin, forms.Form):
+    mediator = ModelChoiceField(
+        label=_("Bemiddelaar"),
+        queryset=MediatorProfile.objects.none(),
+        error_messages={
+            "required": _("Kies een bemiddelaar."),
+            "invalid_choice": _("Deze bemiddelaar kan niet (meer) worden gekozen. Kies een bemiddelaar uit de lijst."),
+        },
+    )
+    # Offered once the service said the chosen mediator is at their maximum.
+    over_maximum = forms.BooleanField(label=_("Toch toewijzen, boven het maximum"), required=False)
 
-    def __init__(self, *args, mediators, **kwargs):
-        """`mediators`: profiles annotated by the selector with load and conflict warnings."""
+    def __init__(self, *args, mediators, service_id, **kwargs):
+        """`mediators`: profiles annotated by the selector with load and conflict warnings.
+
+        Any active mediator of the service is accepted (one already on the case too, so the
+        service can say so), though the list offers only the ones that can be assigned.
+        """
         super().__init__(*args, **kwargs)
         self.mediator_rows = mediators
-        self.fields["mediator"].queryset = MediatorProfile.objects.filter(pk__in=[m.pk for m in mediators])
+        self.fields["mediator"].queryset = MediatorProfile.objects.filter(service_id=service_id, is_active=True)
         self.fields["mediator"].choices = [("", "---------")] + [(m.pk, m.choice_label) for m in mediators]
+        self.over_maximum_asked = False
 
 
 class EndAssignmentForm(CleanTextMixin, forms.Form):
@@ -305,6 +321,44 @@ class ConversationForm(CleanTextMixin, forms.Form):
         return [line.strip() for line in self.cleaned_data.get("agreements", "").splitlines() if line.strip()]
 
 
+class NoteForm(CleanTextMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Notitie"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Bijvoorbeeld: belde terug, spreekt vrijdag met de buurman. Alleen coördinatoren zien notities."),
+        error_messages={"required": _("Schrijf de notitie.")},
+    )
+
+
+class HandoverForm(SingleValueMixin, forms.Form):
+    """Who takes the case(s) over: an active coordinator of the same service."""
+
+    coordinator = ModelChoiceField(
+        label=_("Overdragen aan"),
+        queryset=User.objects.none(),
+        error_messages={
+            "required": _("Kies aan wie u de zaak overdraagt."),
+            "invalid_choice": _("Kies een coördinator van uw organisatie uit de lijst."),
+        },
+    )
+
+    def __init__(self, *args, service_id, exclude=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        app_label, codename = PERM_COORDINATE.split(".")
+        coordinates = Q(
+            groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label
+        ) | Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label)
+        coordinators = (
+            User.objects.filter(coordinates, service_id=service_id, is_active=True)
+            .exclude(pk=getattr(exclude, "pk", None))
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+        self.fields["coordinator"].queryset = coordinators
+        self.fields["coordinator"].label_from_instance = lambda user: user.get_full_name() or user.username
+
+
 class ParticipationForm(forms.Form):
     participation = forms.ChoiceField(label=_("Deelname"), choices=Participation.choices)
 
@@ -346,6 +400,13 @@ class CaseFilterForm(forms.Form):
     )
     reported_from = forms.DateField(label=_("Gemeld vanaf"), widget=DateInput(), required=False)
     reported_until = forms.DateField(label=_("Gemeld tot en met"), widget=DateInput(), required=False)
+    # A section of the work queue, in full (its rule from selectors.queue_rules; the view applies it).
+    rule = forms.ChoiceField(
+        label=_("Werkvoorraad"),
+        choices=[("", _("Alle")), *QUEUE_TITLES.items()],
+        required=False,
+        widget=FastSelect,
+    )
     sort = forms.ChoiceField(
         label=_("Sorteren"),
         choices=[

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -344,6 +345,9 @@ class Party(TimeStampedModel):
             models.Index(fields=["postcode", "house_number"], name="party_address_idx"),
             models.Index(fields=["name"], name="party_name_idx"),
             models.Index(fields=["street"], name="party_street_idx"),
+            # Search by phone (stored compact, as the forms normalise it) and by e-mail (any case).
+            models.Index(fields=["phone"], name="party_phone_idx"),
+            models.Index(Upper("email"), name="party_email_upper_idx"),
         ]
 
     def __str__(self):

@@ -1,15 +1,18 @@
 """Every read of cases for a page goes through here, on top of `Case.objects.visible_to(user)`."""
 
 import datetime as dt
+import re
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buurtbemiddeling.models import MediationService, Neighbourhood, User
+from buurtbemiddeling.validators import normalise_phone
 from organisations.models import PartnerOrganisation
 
 from .constants import OPEN_STATUSES, CaseStatus
@@ -40,7 +43,9 @@ LIST_ROW_FIELDS = (
 
 SIDE_A_PARTIES = Prefetch(
     "parties",
-    queryset=Party.objects.filter(side="A").only("id", "case_id", "name", "street", "house_number", "side"),
+    queryset=Party.objects.filter(side="A").only(
+        "id", "case_id", "name", "street", "house_number", "postcode", "phone", "side"
+    ),
     to_attr="side_a",
 )
 
@@ -117,6 +122,36 @@ QUEUE_TITLES = {
 }
 
 
+def queue_rules(user: User, *, today: dt.date | None = None) -> dict[str, tuple[Q, tuple[str, ...]]]:
+    """The work queue's rules, the one home of what each section holds: key -> (which open
+    cases of the service, most urgent first). The queue shows the first few of each; the case
+    list (`?rule=key`) pages through all of them in the same order."""
+    today = today or timezone.localdate()
+    overdue_before = subtract_working_days(today, user.service.first_contact_target_days)
+    active_pair = Exists(Assignment.objects.filter(case=OuterRef("pk"), ended_on__isnull=True))
+    return {
+        "overdue": (
+            Q(status=CaseStatus.REGISTERED, reported_on__lt=overdue_before),
+            ("reported_on", "id"),
+        ),
+        "new": (Q(status=CaseStatus.REGISTERED), ("-is_urgent", "reported_on", "id")),
+        "standby_review": (
+            Q(status=CaseStatus.STANDBY, standby_review_on__lte=today),
+            ("standby_review_on", "id"),
+        ),
+        "follow_up_due": (
+            Q(status__in=[CaseStatus.IN_MEDIATION, CaseStatus.FOLLOW_UP], follow_up_due_on__lte=today),
+            ("follow_up_due_on", "id"),
+        ),
+        "without_pair": (Q(status=CaseStatus.SUITABLE) & ~Q(active_pair), ("suitability_decided_at", "id")),
+        "mine": (Q(coordinator_id=user.pk, status__in=OPEN_STATUSES), ("-reported_on", "-id")),
+    }
+
+
+def _order_sql(ordering: tuple[str, ...]) -> str:
+    return ", ".join(f"{name[1:]} DESC" if name.startswith("-") else name for name in ordering)
+
+
 def work_queue_for_user(user: User, *, today: dt.date | None = None) -> list[dict]:
     """The coordinator's home page: what needs attention today, most urgent first.
 
@@ -126,76 +161,105 @@ def work_queue_for_user(user: User, *, today: dt.date | None = None) -> list[dic
 
     Two queries whatever the data: one statement with, per rule, its count (a window count)
     and its first rows, each rule served by an index on the open cases; then the parties of
-    the rows shown. The statement is written out in SQL (portable to PostgreSQL and SQLite)
+    the rows shown. The rules are ORM conditions (`queue_rules`, shared with the case list);
+    the statement around them is written out in SQL (portable to PostgreSQL and SQLite)
     because this is the page coordinators open most: built through the ORM, its six rules
     and the fetch of their rows cost more in Python than the database spent on them
     (docs/adr/0004-hot-pages-at-a-million-cases.md).
     """
-    today = today or timezone.localdate()
     service_id = Case.objects.whole_service_of(user)
     if service_id is None:
         return []
-    date = connection.ops.adapt_datefield_value
-    overdue_before = subtract_working_days(today, user.service.first_contact_target_days)
-    open_statuses = ", ".join(["%s"] * len(OPEN_STATUSES))
-    active_pair = f"SELECT 1 FROM {Assignment._meta.db_table} a WHERE a.case_id = c.id AND a.ended_on IS NULL"  # noqa: S608
-    rules = {
-        # key: (which cases, their parameters, most urgent first: columns of the case)
-        "overdue": (
-            "c.status = %s AND c.reported_on < %s",
-            [CaseStatus.REGISTERED, date(overdue_before)],
-            "reported_on, id",
-        ),
-        "new": ("c.status = %s", [CaseStatus.REGISTERED], "is_urgent DESC, reported_on, id"),
-        "standby_review": (
-            "c.status = %s AND c.standby_review_on <= %s",
-            [CaseStatus.STANDBY, date(today)],
-            "standby_review_on, id",
-        ),
-        "follow_up_due": (
-            "c.status IN (%s, %s) AND c.follow_up_due_on <= %s",
-            [CaseStatus.IN_MEDIATION, CaseStatus.FOLLOW_UP, date(today)],
-            "follow_up_due_on, id",
-        ),
-        "without_pair": (
-            f"c.status = %s AND NOT EXISTS ({active_pair})",
-            [CaseStatus.SUITABLE],
-            "suitability_decided_at, id",
-        ),
-        "mine": (
-            f"c.coordinator_id = %s AND c.status IN ({open_statuses})",
-            [user.pk, *OPEN_STATUSES],
-            "reported_on DESC, id DESC",
-        ),
-    }
+    rules = queue_rules(user, today=today)
+    table = Case._meta.db_table
     parts, params = [], []
-    for number, (condition, condition_params, ordering) in enumerate(rules.values()):
+    for number, (condition, ordering) in enumerate(rules.values()):
+        query = Case.objects.filter(service_id=service_id).filter(condition).query
+        where, where_params = query.get_compiler(connection=connection).compile(query.where)
+        order = _order_sql(ordering)
         # Numbered after the limit, so only the rows shown are sorted twice.
         parts.append(
-            f"SELECT {number} AS rule, id, total, ROW_NUMBER() OVER (ORDER BY {ordering}) AS position "  # noqa: S608
-            f"FROM (SELECT c.id, c.is_urgent, c.reported_on, c.standby_review_on, c.follow_up_due_on, "
-            f"c.suitability_decided_at, COUNT(*) OVER () AS total "
-            f"FROM {Case._meta.db_table} c WHERE c.service_id = %s AND {condition} "
-            f"ORDER BY {ordering} LIMIT {QUEUE_LIMIT}) r{number}"
+            f"SELECT {number} AS rule, id, total, ROW_NUMBER() OVER (ORDER BY {order}) AS position "  # noqa: S608
+            f"FROM (SELECT id, is_urgent, reported_on, standby_review_on, follow_up_due_on, "
+            f"suitability_decided_at, COUNT(*) OVER () AS total "
+            f"FROM {table} WHERE {where} "
+            f"ORDER BY {order} LIMIT {QUEUE_LIMIT}) r{number}"
         )
-        params += [service_id, *condition_params]
-    # Table names and the fragments above; every value is a parameter.
+        params += where_params
+    # Table names, column names and the compiled conditions; every value is a parameter.
     sql = (
         "SELECT q.rule, q.total, c.id, c.service_id, c.reference, c.year, c.sequence, c.status, c.channel, "  # noqa: S608
         "c.is_urgent, c.reported_on, n.name AS neighbourhood_name "
         f"FROM ({' UNION ALL '.join(parts)}) q "
-        f"JOIN {Case._meta.db_table} c ON c.id = q.id "
+        f"JOIN {table} c ON c.id = q.id "
         f"LEFT JOIN {Neighbourhood._meta.db_table} n ON n.id = c.neighbourhood_id "
         "ORDER BY q.rule, q.position"
     )
     rows = list(Case.objects.raw(sql, params))
     prefetch_related_objects(rows, SIDE_A_PARTIES)
     sections = [{"key": key, "title": QUEUE_TITLES[key], "count": 0, "cases": []} for key in rules]
+    mark_repeats(rows, service_id=service_id)
     for case in rows:
         section = sections[case.rule]
         section["count"] = case.total
         section["cases"].append(case)
     return sections
+
+
+def _same_household(party: Party) -> Q:
+    same = Q()
+    if party.postcode and party.house_number:
+        same |= Q(postcode=party.postcode, house_number__iexact=party.house_number)
+    if party.phone:
+        same |= Q(phone=party.phone)
+    return same
+
+
+def mark_repeats(cases: list[Case], *, service_id: int) -> None:
+    """Set `case.is_repeat` on each case whose reporting side (A) lives at the address, or has
+    the phone number, of a party in another case of the service: one query for all of them.
+
+    Whatever way the case came in (the web form, a referral, the phone), the work queue shows
+    it; the case page lists the earlier cases (`repeats_for_case`).
+    """
+    conditions = Q()
+    for case in cases:
+        for party in case.side_a:
+            conditions |= _same_household(party)
+    for case in cases:
+        case.is_repeat = False
+    if not conditions:
+        return
+    seen = Party.objects.filter(conditions, case__service_id=service_id).values_list(
+        "case_id", "postcode", "house_number", "phone"
+    )
+    households = {}
+    for case_id, postcode, house_number, phone in seen:
+        if postcode and house_number:
+            households.setdefault(("address", postcode, house_number.lower()), set()).add(case_id)
+        if phone:
+            households.setdefault(("phone", phone), set()).add(case_id)
+    for case in cases:
+        keys = set()
+        for party in case.side_a:
+            if party.postcode and party.house_number:
+                keys.add(("address", party.postcode, party.house_number.lower()))
+            if party.phone:
+                keys.add(("phone", party.phone))
+        case.is_repeat = any(households.get(key, set()) - {case.pk} for key in keys)
+
+
+def repeats_for_case(case: Case) -> list[dict]:
+    """Other cases of the service with a party at the same address, phone number or name."""
+    parties = [
+        {"postcode": p.postcode, "house_number": p.house_number, "phone": p.phone, "name": p.name}
+        for p in case.parties.all()
+    ]
+    rows = possible_repeats(service=case.service, parties=parties, limit=12, exclude_case_id=case.pk)
+    unique = {}
+    for row in rows:
+        unique.setdefault(row["case"].pk, row)
+    return list(unique.values())
 
 
 def mediator_cases_for_user(user: User) -> QuerySet[Case]:
@@ -209,7 +273,9 @@ def mediator_cases_for_user(user: User) -> QuerySet[Case]:
     )
 
 
-def possible_repeats(*, service: MediationService, parties: list[dict], limit: int = 10) -> list[dict]:
+def possible_repeats(
+    *, service: MediationService, parties: list[dict], limit: int = 10, exclude_case_id: int | None = None
+) -> list[dict]:
     """Earlier cases of this service where an address or person of the new report appears.
 
     Matches on postcode + house number, on phone number and on exact name (case-insensitive).
@@ -227,6 +293,7 @@ def possible_repeats(*, service: MediationService, parties: list[dict], limit: i
         return []
     matches = (
         Party.objects.filter(conditions, case__service=service)
+        .exclude(case_id=exclude_case_id)
         .select_related("case")
         .order_by("-case__reported_on", "-case_id")[:limit]
     )
@@ -294,18 +361,52 @@ SORTS = {
 }
 
 
+# "Kastanjelaan 19", "Kastanjelaan 19a": a street, then a house number.
+STREET_AND_NUMBER = re.compile(r"^(?P<street>.*?[^\d\s])\s+(?P<number>[1-9]\d{0,4}(?:[ /-]?[A-Za-z0-9]{1,4})?)$")
+# "7511 AB 19", "7511ab 19": a postcode, then a house number.
+POSTCODE_AND_NUMBER = re.compile(r"^(?P<postcode>[1-9]\d{3}\s?[A-Za-z]{2})\s+(?P<number>[1-9]\d{0,4}.*)$")
+
+
 def case_search(queryset: QuerySet[Case], term: str) -> QuerySet[Case]:
-    """Find cases by a fragment of a reference, party name, street or postcode."""
-    term = (term or "").strip()
+    """Find cases by what a coordinator has at hand when someone calls.
+
+    A reference (fragment); a party's name (all words, in any order: "Jan Vries" finds
+    "Jan de Vries"), street, postcode; street + house number and postcode + house number;
+    a phone number in any formatting (stored normalised, indexed); an e-mail address (any
+    case, indexed). The caller's queryset is the gateway's: nothing outside it is searched.
+    """
+    term = " ".join((term or "").split())
     if not term:
         return queryset
+    parties = Party.objects.filter(case=OuterRef("pk"))
+    if "@" in term:
+        return queryset.filter(Exists(parties.filter(email__iexact=term)))
+    digits = re.sub(r"[\s\-().]", "", term)
+    if len(digits) >= 8 and re.fullmatch(r"\+?\d+", digits):
+        try:
+            phone = normalise_phone(term)
+        except ValidationError:
+            phone = digits
+        variants = {phone, digits}
+        if phone.startswith("+31"):
+            variants.add("0" + phone[3:])
+        elif phone.startswith("0") and not phone.startswith("00"):
+            variants.add("+31" + phone[1:])
+        return queryset.filter(Exists(parties.filter(phone__in=variants)))
+    if match := POSTCODE_AND_NUMBER.match(term):
+        postcode = _format_postcode_prefix(match["postcode"].replace(" ", "").upper())
+        return queryset.filter(Exists(parties.filter(postcode=postcode, house_number__iexact=match["number"].strip())))
+    words = term.split(" ")
+    by_name = Q()
+    for word in words:
+        by_name &= Q(name__icontains=word)
     compact_postcode = term.replace(" ", "").upper()
-    party_match = Party.objects.filter(case=OuterRef("pk")).filter(
-        Q(name__icontains=term)
-        | Q(street__icontains=term)
-        | Q(postcode__startswith=_format_postcode_prefix(compact_postcode))
+    party_match = (
+        by_name | Q(street__icontains=term) | Q(postcode__startswith=_format_postcode_prefix(compact_postcode))
     )
-    return queryset.filter(Q(reference__icontains=term) | Exists(party_match))
+    if match := STREET_AND_NUMBER.match(term):
+        party_match |= Q(street__icontains=match["street"], house_number__iexact=match["number"])
+    return queryset.filter(Q(reference__icontains=term) | Exists(parties.filter(party_match)))
 
 
 def _format_postcode_prefix(compact: str) -> str:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from buurtbemiddeling.models import MediationService, Neighbourhood, User, collect_other_service_errors
+from buurtbemiddeling.roles import PERM_COORDINATE
 from organisations.models import PartnerOrganisation
 
 from . import events, timeline, workflow
@@ -19,6 +20,7 @@ from .constants import (
     DEFAULT_CONFLICT_TYPES,
     DEFAULT_OUTCOMES,
     DEFAULT_UNSUITABILITY_REASONS,
+    OPEN_STATUSES,
     CaseStatus,
     Channel,
     ConversationKind,
@@ -28,6 +30,7 @@ from .models import (
     Agreement,
     Assignment,
     Case,
+    CaseEvent,
     CaseTombstone,
     ConflictType,
     Conversation,
@@ -219,9 +222,10 @@ def case_transition(
         reason=": ".join(part for part in (decision and decision.name, reason) if part),
         at=now,
     )
-    # Apps built on cases react after commit (a referrer hears the new milestone).
-    events.send_on_commit(
-        events.case_status_changed, case_id=case.pk, from_status=source, to_status=to_status, channel=case.channel
+    # Apps built on cases react in this transaction (a referrer's milestone e-mail is enqueued
+    # with the change, so it goes exactly when the change is stored).
+    events.case_status_changed.send(
+        sender="cases", case_id=case.pk, from_status=source, to_status=to_status, channel=case.channel
     )
     return case
 
@@ -234,8 +238,24 @@ def mediator_assign(
     actor: User | AnonymousUser | None,
     started_on: dt.date | None = None,
     at: dt.datetime | None = None,
+    over_maximum: bool = False,
 ) -> Assignment:
+    """Assign a mediator, checked against the case as it is now (not as a stale page showed it).
+
+    A mediator at their maximum number of open cases is assigned only when the coordinator
+    confirms it (`over_maximum`); the refusal has the code "over_maximum".
+    """
     case = Case.objects.select_for_update().get(pk=case.pk)
+    if not workflow.accepts_mediators(case.status):
+        raise ValidationError(
+            {
+                "mediator": _(
+                    "Deze zaak is %(status)s: er kan geen bemiddelaar meer bij. De pagina was verouderd; "
+                    "bekijk de zaak opnieuw."
+                )
+                % {"status": case.get_status_display().lower()}
+            }
+        )
     if mediator.service_id != case.service_id:
         raise ValidationError({"mediator": _("Deze bemiddelaar hoort bij een andere organisatie.")})
     if not mediator.is_active:
@@ -244,6 +264,26 @@ def mediator_assign(
         raise ValidationError({"mediator": _("Deze bemiddelaar werkt al aan deze zaak.")})
     if case.assignments.filter(ended_on__isnull=True).count() >= 2:
         raise ValidationError({"mediator": _("Deze zaak heeft al twee bemiddelaars. Vervang er eerst één.")})
+    if not over_maximum:
+        load = Assignment.objects.filter(
+            mediator=mediator, ended_on__isnull=True, case__status__in=OPEN_STATUSES
+        ).count()
+        if load >= mediator.max_cases:
+            raise ValidationError(
+                {
+                    "mediator": ValidationError(
+                        ngettext(
+                            "%(name)s werkt al aan %(load)d zaak (maximum %(max)d). Vink aan dat u "
+                            "%(name)s toch wilt toewijzen, of kies een ander.",
+                            "%(name)s werkt al aan %(load)d zaken (maximum %(max)d). Vink aan dat u "
+                            "%(name)s toch wilt toewijzen, of kies een ander.",
+                            load,
+                        )
+                        % {"name": mediator.name, "load": load, "max": mediator.max_cases},
+                        code="over_maximum",
+                    )
+                }
+            )
     assignment = Assignment.objects.create(case=case, mediator=mediator, started_on=started_on or timezone.localdate())
     timeline.record(case=case, kind=EventKind.MEDIATOR_ASSIGNED, actor=actor, reason=mediator.name, at=at)
     return assignment
@@ -363,6 +403,47 @@ def _same_household(case: Case, party: Party) -> Party | None:
     if not same:
         return None
     return case.parties.filter(same).order_by("pk").first()
+
+
+@transaction.atomic
+def case_note_add(*, case: Case, actor: User | AnonymousUser | None, text: str) -> CaseEvent:
+    """A free note on the timeline ("belde terug, spreekt vrijdag met buurman"), by who and when."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Schrijf de notitie.")})
+    return timeline.record(case=case, kind=EventKind.NOTE, actor=actor, reason=text)
+
+
+def _staff_name(user: User | None) -> str:
+    return (user.get_full_name() or user.username) if user is not None else "-"
+
+
+@transaction.atomic
+def case_handover(*, cases: Iterable[Case], to: User, actor: User | AnonymousUser | None) -> int:
+    """Give cases to another coordinator of their service (one, or a selection when someone
+    leaves). Each change is in the case's timeline, with who did it; returns how many changed.
+
+    Refused as a whole (nothing changes) when `to` is no active coordinator of every case's
+    service; a case already theirs is left as it is.
+    """
+    cases = list(Case.objects.select_for_update().filter(pk__in=[c.pk for c in cases]).order_by("pk"))
+    if not (to.is_active and to.has_perm(PERM_COORDINATE)) or any(c.service_id != to.service_id for c in cases):
+        raise ValidationError({"coordinator": _("Deze persoon is geen coördinator van deze bemiddelingsorganisatie.")})
+    changed = 0
+    for case in cases:
+        if case.coordinator_id == to.pk:
+            continue
+        before = case.coordinator
+        case.coordinator = to
+        case.save(update_fields=["coordinator", "updated_at"])
+        timeline.record(
+            case=case,
+            kind=EventKind.COORDINATOR_CHANGED,
+            actor=actor,
+            reason=f"{_staff_name(before)} → {_staff_name(to)}",
+        )
+        changed += 1
+    return changed
 
 
 @transaction.atomic

@@ -8,7 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from buurtbemiddeling import audit, paging
@@ -24,6 +26,8 @@ from .forms import (
     CaseSearchForm,
     ConversationForm,
     EndAssignmentForm,
+    HandoverForm,
+    NoteForm,
     ParticipationForm,
     PartyForm,
     ReporterPartyForm,
@@ -84,10 +88,19 @@ def case_list(request):
     filter_form = CaseFilterForm(request.GET or None, service_id=request.user.service_id)
     cases = filter_form.filter(selectors.case_list_for_user(request.user))
     cases = selectors.case_search(cases, term)
-    sort = filter_form.cleaned_data.get("sort") if filter_form.is_bound and filter_form.is_valid() else ""
+    valid = filter_form.is_bound and filter_form.is_valid()
+    sort = filter_form.cleaned_data.get("sort") if valid else ""
+    ordering = selectors.SORTS.get(sort or "-reported", selectors.SORTS["-reported"])
+    if valid and (rule := filter_form.cleaned_data.get("rule")):
+        # One work-queue section in full, in the queue's order (unless another sort was chosen);
+        # keyset paging needs columns without NULLs, else the list's own order serves.
+        condition, rule_ordering = selectors.queue_rules(request.user)[rule]
+        cases = cases.filter(condition)
+        if not sort and not any(Case._meta.get_field(name.lstrip("-")).null for name in rule_ordering):
+            ordering = rule_ordering
     page = paging.keyset_page(
         cases,
-        ordering=selectors.SORTS.get(sort or "-reported", selectors.SORTS["-reported"]),
+        ordering=ordering,
         after=request.GET.get("after"),
         before=request.GET.get("before"),
         size=PAGE_SIZE,
@@ -107,6 +120,8 @@ def case_list(request):
             "page": page,
             "filter_form": filter_form,
             "search_form": CaseSearchForm(initial={"q": term}),
+            # Bulk action: hand the ticked cases over (offered when there is a colleague to take them).
+            "handover_form": _bulk_handover_form(request),
             "search_term": term,
             "filter_query": urlencode(filters),
         },
@@ -203,14 +218,22 @@ def _render_detail(request, case, *, status=200, **bound):
         "conflict_types": case.conflict_types.all(),
         "conversation_form": bound.get("conversation_form") or ConversationForm(case=case),
         "party_form": bound.get("party_form") or AddPartyForm(service=case.service, prefix="new"),
+        # The same address, phone or name in another case of the service, however this one came in.
+        "repeats": selectors.repeats_for_case(case),
         "participation_form": ParticipationForm(),
+        "note_form": bound.get("note_form") or NoteForm(),
+        "handover_form": bound.get("handover_form")
+        or HandoverForm(service_id=case.service_id, exclude=case.coordinator),
         "access_history": audit.access_history(object_type="case", object_id=case.reference, limit=20),
         # What the apps built on cases add: the referral, the work with partners (cases/panels.py).
         "panels": panels.panels_for(request, case),
     }
-    if case.is_open and len(active) < 2:
-        context["assign_form"] = bound.get("assign_form") or AssignMediatorForm(
-            mediators=selectors.mediators_for_assignment(case)
+    if bound.get("assign_form") is not None:
+        # A refused assignment is shown with its reason, also when the case no longer takes one.
+        context["assign_form"] = bound["assign_form"]
+    elif workflow.accepts_mediators(case.status) and len(active) < 2:
+        context["assign_form"] = AssignMediatorForm(
+            mediators=selectors.mediators_for_assignment(case), service_id=case.service_id
         )
     return render(request, "cases/detail.html", context, status=status)
 
@@ -226,6 +249,8 @@ def _render_mediator_detail(request, case, *, status=200, **bound):
         "case": case,
         "parties": case.parties.all(),
         "conversations": conversations.distinct(),
+        # What they are to mediate and what was agreed (in any conversation of the case).
+        "agreements": case.agreements.all(),
         "conversation_form": bound.get("conversation_form") or ConversationForm(case=case),
         "can_log": case.is_open
         and profile is not None
@@ -298,18 +323,99 @@ def case_transition(request, reference):
 @permission_required(PERM_COORDINATE, raise_exception=True)
 def assign_mediator(request, reference):
     case = _get_case(request, reference)
-    form = AssignMediatorForm(request.POST, mediators=selectors.mediators_for_assignment(case))
+    form = AssignMediatorForm(
+        request.POST, mediators=selectors.mediators_for_assignment(case), service_id=case.service_id
+    )
     if form.is_valid():
         try:
-            services.mediator_assign(case=case, mediator=form.cleaned_data["mediator"], actor=request.user)
+            services.mediator_assign(
+                case=case,
+                mediator=form.cleaned_data["mediator"],
+                actor=request.user,
+                over_maximum=form.cleaned_data["over_maximum"],
+            )
         except ValidationError as error:
             add_service_errors(form, error)
+            errors = getattr(error, "error_dict", {}).get("mediator", [])
+            form.over_maximum_asked = any(e.code == "over_maximum" for e in errors)
         else:
             messages.success(
                 request, _("%(name)s is toegewezen aan deze zaak.") % {"name": form.cleaned_data["mediator"].name}
             )
             return redirect(case)
     return _render_detail(request, case, assign_form=form)
+
+
+@require_POST
+@permission_required(PERM_COORDINATE, raise_exception=True)
+def add_note(request, reference):
+    """A free note on the case's timeline."""
+    case = _get_case(request, reference)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_note_add(case=case, actor=request.user, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("De notitie staat in de tijdlijn."))
+            return redirect(case)
+    return _render_detail(request, case, note_form=form)
+
+
+@require_POST
+@permission_required(PERM_COORDINATE, raise_exception=True)
+def handover(request, reference):
+    """Give this case to another coordinator of the service."""
+    case = _get_case(request, reference)
+    form = HandoverForm(request.POST, service_id=case.service_id, exclude=case.coordinator)
+    if form.is_valid():
+        try:
+            services.case_handover(cases=[case], to=form.cleaned_data["coordinator"], actor=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            name = form.cleaned_data["coordinator"].get_full_name() or form.cleaned_data["coordinator"].username
+            messages.success(request, _("De zaak is overgedragen aan %(name)s.") % {"name": name})
+            return redirect(case)
+    return _render_detail(request, case, handover_form=form)
+
+
+def _bulk_handover_form(request):
+    form = HandoverForm(service_id=request.user.service_id)
+    return form if form.fields["coordinator"].queryset.exists() else None
+
+
+@require_POST
+@permission_required(PERM_COORDINATE, raise_exception=True)
+def bulk_handover(request):
+    """Give the cases ticked in the case list to another coordinator (someone leaves, a holiday)."""
+    references = request.POST.getlist("cases")
+    back = f"{reverse('cases:list')}?{QueryDict(request.POST.get('filters', '')).urlencode()}"
+    cases = list(selectors.case_list_for_user(request.user).filter(reference__in=references[: PAGE_SIZE * 4]))
+    if not references or len(cases) != len(set(references)):
+        messages.error(request, _("Vink de zaken aan die u wilt overdragen (alleen zaken uit de lijst)."))
+        return redirect(back)
+    form = HandoverForm(request.POST, service_id=request.user.service_id)
+    if not form.is_valid():
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+        return redirect(back)
+    try:
+        count = services.case_handover(cases=cases, to=form.cleaned_data["coordinator"], actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    to = form.cleaned_data["coordinator"]
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d zaak is overgedragen aan %(name)s.",
+            "%(count)d zaken zijn overgedragen aan %(name)s.",
+            count,
+        )
+        % {"count": count, "name": to.get_full_name() or to.username},
+    )
+    return redirect(back)
 
 
 @require_POST

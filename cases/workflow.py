@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from .constants import OPEN_STATUSES as OPEN
 from .constants import CaseStatus as S
 
 
@@ -74,6 +75,17 @@ def allowed_transitions(source: str) -> list[Transition]:
 
 def is_allowed(source: str, target: str) -> bool:
     return get_transition(source, target) is not None
+
+
+# --- What may be done in a status besides a step ------------------------------------------
+
+# Mediators are assigned while a case is open; an ended case (closed, unsuitable) takes none,
+# also not from a page that was opened before it ended.
+ACCEPTS_MEDIATORS = frozenset(OPEN)
+
+
+def accepts_mediators(status: str) -> bool:
+    return status in ACCEPTS_MEDIATORS
 
 
 # --- What a step does to the case ---------------------------------------------------------

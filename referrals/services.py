@@ -3,14 +3,10 @@
 import logging
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buurtbemiddeling.models import User
@@ -21,7 +17,7 @@ from cases.models import Case, ConflictType
 from cases.services import case_create, case_delete
 from organisations.models import ContactPerson, PartnerOrganisation
 
-from . import milestones
+from . import milestones, tasks
 from .models import Referral, ReferralConsent
 
 logger = logging.getLogger(__name__)
@@ -225,43 +221,5 @@ def referral_withdraw(*, referral: Referral, actor: User | AnonymousUser | None)
         referral.save(update_fields=["case", "withdrawn_at", "updated_at"])
         case_delete(case=case, actor=actor)
     logger.info("referral %s withdrawn by user %s", referral.pk, getattr(actor, "pk", None))
-    transaction.on_commit(lambda: referral_notify(referral_id=referral.pk))
+    tasks.notify_referrer.enqueue(referral_id=referral.pk)
     return referral
-
-
-def referral_notify(*, referral_id: int) -> bool:
-    """E-mail the referrer when their referral's milestone changed since the last e-mail.
-
-    Only the milestone and the referrer's own reference: never names, addresses or content.
-    Safe to call any number of times; returns whether an e-mail was sent.
-    """
-    with transaction.atomic():
-        referral = (
-            Referral.objects.select_for_update(of=("self",))
-            .select_related("case__outcome", "referrer", "contact_person")
-            .filter(pk=referral_id)
-            .first()
-        )
-        if referral is None:
-            return False
-        current = milestones.milestones_for(referral).current
-        if current == referral.last_notified_milestone:
-            return False
-        referral.last_notified_milestone = current
-        referral.save(update_fields=["last_notified_milestone", "updated_at"])
-    recipient = referral.notify_address
-    if not recipient:
-        return False
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "label": milestones.LABELS[current],
-            "own_reference": referral.own_reference,
-            "received_on": referral.created_at.date(),
-            "list_url": settings.SITE_URL + reverse("referrals:list"),
-        }
-        subject = _("Stand van zaken van uw verwijzing") + (
-            f" {referral.own_reference}" if referral.own_reference else ""
-        )
-        body = render_to_string("referrals/email_milestone.txt", context)
-    send_mail(subject, body, None, [recipient])
-    return True

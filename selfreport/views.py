@@ -17,29 +17,27 @@ address in the shared cache. Every field has a max_length; no files are accepted
 """
 
 import uuid
-from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from buurtbemiddeling import submissions
 from buurtbemiddeling.models import MediationService
 from cases import events
 from cases.constants import Channel
 from cases.services import case_create
 
+from . import tasks
 from .forms import LegalProcedure, PostcodeForm, ReportForm, SelfCheckForm, Talked, Violence
-from .ratelimit import _count, public_step
+from .ratelimit import public_step, take_report, too_many
 
 SESSION_KEY = "selfreport"
 DONE_SESSION_KEY = "selfreport_done"
@@ -103,14 +101,8 @@ def _report_state(request) -> dict | None:
     return state
 
 
-def _used_key(submission_id) -> str:
-    return f"selfreport:used:{submission_id}"
-
-
-def _finish(request, *, service, reference: str, by_phone: bool, email_sent: bool, submission_id: str) -> None:
-    """The report went out (or seemed to): count it, make the form single-use, show step 4."""
-    _count(request, "reports")
-    cache.set(_used_key(submission_id), True, STATE_MAX_AGE)
+def _finish(request, *, service, reference: str, by_phone: bool, email_sent: bool) -> None:
+    """The report went out (or seemed to): end the flow, show step 4."""
     request.session.pop(SESSION_KEY, None)
     request.session[DONE_SESSION_KEY] = {
         "reference": reference,
@@ -120,19 +112,8 @@ def _finish(request, *, service, reference: str, by_phone: bool, email_sent: boo
     }
 
 
-# --- E-mail -------------------------------------------------------------------------------
-
-
-def send_confirmation_email(*, to: str, reference: str, service_id: int, by_phone: bool, language: str) -> None:
-    """The resident's confirmation: reference, service and next steps; never the report's content."""
-    service = MediationService.objects.filter(pk=service_id).first()
-    if service is None:
-        return
-    with translation.override(language):
-        context = {"reference": reference, "service": service, "by_phone": by_phone}
-        subject = _("Uw melding bij %(service)s: %(reference)s") % {"service": service.name, "reference": reference}
-        body = render_to_string("selfreport/email_confirmation.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [to])
+class RateLimited(Exception):
+    """This address reported as often as the hour allows (nothing of this report is kept)."""
 
 
 # --- Views --------------------------------------------------------------------------------
@@ -234,14 +215,10 @@ def report(request):
     token = signing.dumps(state, salt=STATE_SALT)
 
     if request.method == "POST":
-        if cache.get(_used_key(submission_id)):
-            # Sent already (a double click, or the back button): nothing new is stored.
-            return redirect("selfreport:done")
         if request.POST.get("website", ""):
             # The honeypot: people never see this field, scripts fill it in. Look successful.
-            _finish(
-                request, service=service, reference="", by_phone=False, email_sent=False, submission_id=submission_id
-            )
+            take_report(request)
+            _finish(request, service=service, reference="", by_phone=False, email_sent=False)
             return redirect("selfreport:done")
         form = ReportForm(request.POST, service=service)
         if form.is_valid():
@@ -249,6 +226,10 @@ def report(request):
             send = bool(data["send_confirmation"] and data["email"])
             try:
                 with transaction.atomic():
+                    # Sent before (a double click, the back button, two tabs): the first stands.
+                    submission = submissions.claim(submission_id, scope="selfreport")
+                    if not take_report(request):
+                        raise RateLimited
                     case = case_create(
                         service=service,
                         actor=None,
@@ -269,17 +250,17 @@ def report(request):
                             given_on=timezone.localdate(),
                         )
                     if send:
-                        transaction.on_commit(
-                            partial(
-                                send_confirmation_email,
-                                to=data["email"],
-                                reference=case.reference,
-                                service_id=service.pk,
-                                by_phone=bool(data["phone"]),
-                                language=translation.get_language(),
-                            ),
-                            robust=True,
-                        )
+                        # A task in this transaction: sent by the worker, retried while the
+                        # mail server is away; no request waits for it.
+                        tasks.send_report_confirmation.enqueue(case_id=case.pk, language=translation.get_language())
+                    submissions.record(submission, result=case.reference)
+            except RateLimited:
+                return too_many(request)
+            except submissions.AlreadySubmitted as first:
+                if not isinstance(request.session.get(DONE_SESSION_KEY), dict):
+                    request.session[DONE_SESSION_KEY] = {"reference": first.result, "service_id": service.pk}
+                request.session.pop(SESSION_KEY, None)
+                return redirect("selfreport:done")
             except ValidationError as error:
                 form.add_error(
                     None,
@@ -293,7 +274,6 @@ def report(request):
                     reference=case.reference,
                     by_phone=bool(data["phone"]),
                     email_sent=send,
-                    submission_id=submission_id,
                 )
                 return redirect("selfreport:done")
     else:

@@ -126,3 +126,11 @@ def login(client):
         return client
 
     return do
+
+
+@pytest.fixture
+def run_tasks(db):
+    """Run the background tasks that are due, as the worker would; returns how many ran."""
+    from buurtbemiddeling.background import run_pending
+
+    return run_pending

@@ -64,5 +64,5 @@ def test_every_filter_on_the_case_list_has_its_label_and_bootstrap_widget(db, se
 
     for name, field in CaseFilterForm.base_fields.items():
         assert f'<label for="id_{name}" class="form-label">{field.label}</label>' in html
-    assert html.count('class="form-select"') == 7
+    assert html.count('class="form-select"') == 8  # seven filters and the work-queue section
     assert html.count('class="form-control"') == 3  # the search term and two dates

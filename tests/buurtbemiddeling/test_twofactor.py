@@ -94,8 +94,9 @@ def test_referrers_may_skip_it(client, referrer):
     assert response.request["PATH_INFO"] == reverse("referrals:list")
 
 
-def test_a_password_reset_never_skips_the_second_factor(client, enrolled, coordinator, mailoutbox):
+def test_a_password_reset_never_skips_the_second_factor(client, enrolled, coordinator, mailoutbox, run_tasks):
     client.post(reverse("password_reset"), {"email": coordinator.email})
+    run_tasks()
     link = re.search(r"http://testserver(/wachtwoord/nieuw/\S+/)", mailoutbox[0].body).group(1)
     form = client.get(link, follow=True)
     new = "een-nieuw-lang-wachtwoord"

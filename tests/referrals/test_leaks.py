@@ -64,7 +64,7 @@ def crawl(client, start_paths, *, limit=200):
 
 
 @pytest.fixture
-def lived_case(login, referrer, coordinator, service, mailoutbox, django_capture_on_commit_callbacks):
+def lived_case(login, referrer, coordinator, service, mailoutbox, django_capture_on_commit_callbacks, run_tasks):
     """A referred case with markers everywhere, taken from referral to closed-as-resolved."""
     today = timezone.localdate()
     client = login(referrer)
@@ -118,6 +118,7 @@ def lived_case(login, referrer, coordinator, service, mailoutbox, django_capture
     with django_capture_on_commit_callbacks(execute=True):
         for step in steps:
             case = case_transition(case=case, actor=coordinator, **step)
+            run_tasks()  # the worker mails each milestone as it comes
         mediator_assign(case=case, mediator=mediator, actor=coordinator)
         conversation_log(
             case=case,
@@ -237,7 +238,7 @@ def test_a_phoned_in_self_report_reaches_no_organisation(login, coordinator, ser
 
 
 def test_a_phoned_in_referral_tells_the_organisation_only_milestones(
-    login, coordinator, service, partner, referrer, mailoutbox, django_capture_on_commit_callbacks
+    login, coordinator, service, partner, referrer, mailoutbox, django_capture_on_commit_callbacks, run_tasks
 ):
     """Markers in every field of a referral the coordinator took by phone; the organisation's
     referrers (one seeing all its referrals) and the contact person's e-mails find none."""
@@ -287,6 +288,7 @@ def test_a_phoned_in_referral_tells_the_organisation_only_milestones(
             assert_no_markers(body.replace(f'value="{path}"', ""), f"{user.username}: {path}")
     organisation_list = login(colleague).get(reverse("referrals:list")).text
     assert "PV-KENMERK-7" in organisation_list and "Opgepakt" in organisation_list
+    run_tasks()
     mails = [mail for mail in mailoutbox if "wim@politie.example" in mail.to]
     assert mails
     for mail in mails:

@@ -84,13 +84,14 @@ def test_a_contact_person_of_another_service_is_refused_at_the_field(login, coor
 
 
 def test_the_contact_person_hears_the_milestones_and_nothing_else(
-    login, coordinator, contact, mailoutbox, django_capture_on_commit_callbacks
+    login, coordinator, contact, mailoutbox, django_capture_on_commit_callbacks, run_tasks
 ):
     login(coordinator).post(URL, phone_data(contact))
     case = Case.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         case = case_transition(case=case, to_status=CaseStatus.INTAKE, actor=coordinator)
         case = case_transition(case=case, to_status=CaseStatus.SUITABLE, actor=coordinator)
+    run_tasks()
     (mail,) = [m for m in mailoutbox if "Stand van zaken" in m.subject]
     assert mail.to == ["wim@politie.example"] and "PV-2026-12" in mail.subject
     assert "Opgepakt" in mail.body

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from buurtbemiddeling.models import RateCounter
 from cases.models import Case
 from organisations.constants import OrganisationKind
 from organisations.factories import PartnerOrganisationFactory
@@ -20,6 +21,7 @@ def _empty_cache(db):
     from django.core.cache import cache
 
     cache.clear()
+    RateCounter.objects.all().delete()  # the rate limit counts in the database
 
 
 @pytest.fixture

@@ -468,8 +468,14 @@ class Command(BaseCommand):
             return
         pair = rng.sample([m for m in mediators if m.is_active], k=2)
         for mediator in pair:
+            # The demo's pool is small for its history: as if the coordinator confirmed each time.
             mediator_assign(
-                case=case, mediator=mediator, actor=coordinator, started_on=timezone.localdate(clock), at=clock
+                case=case,
+                mediator=mediator,
+                actor=coordinator,
+                started_on=timezone.localdate(clock),
+                at=clock,
+                over_maximum=True,
             )
         go(CaseStatus.IN_MEDIATION)
         parties = list(case.parties.all())

@@ -1,0 +1,33 @@
+// A form that stores something (it carries a submission key) is sent once: after the first
+// click its buttons wait. The server refuses a repeat anyway (SubmissionKeyMiddleware); this
+// only saves the user a confusing second page. Back/forward (bfcache) re-enables them.
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.querySelector('input[name="submission_key"]')) {
+      return;
+    }
+    if (form.dataset.sent === "yes") {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.sent = "yes";
+    // After this event, so the clicked button's own name and value are still sent.
+    window.setTimeout(function () {
+      form.querySelectorAll('button[type="submit"], input[type="submit"], button:not([type])').forEach(function (button) {
+        button.disabled = true;
+        button.setAttribute("aria-disabled", "true");
+      });
+    }, 0);
+  });
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll('form[data-sent="yes"]').forEach(function (form) {
+      delete form.dataset.sent;
+      form.querySelectorAll("[aria-disabled=true]").forEach(function (button) {
+        button.disabled = false;
+        button.removeAttribute("aria-disabled");
+      });
+    });
+  });
+})();
