@@ -22,7 +22,7 @@ from cases.constants import CaseStatus
 from cases.models import Case
 from cases.services import case_transition
 from referrals.models import Referral
-from tests.referrals.test_referrals import form_data
+from tests.referrals.test_referrals import form_data, milestone_mails
 from tests.selfreport.test_selfreport import REPORT, report_data, to_report_step
 
 LOCMEM = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
@@ -83,10 +83,6 @@ def states():
 def referred_case(login, referrer):
     login(referrer).post(reverse("referrals:create"), form_data())
     return Case.objects.get()
-
-
-def milestone_mails(outbox):
-    return [mail for mail in outbox if "Stand van zaken" in mail.subject]
 
 
 def test_with_the_mail_server_down_the_change_is_stored_and_the_mail_follows_once(

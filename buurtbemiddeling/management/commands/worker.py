@@ -90,7 +90,6 @@ class Command(BaseCommand):
                     "worker %s: database unavailable (%s); trying again", self.worker_id, type(error).__name__
                 )
                 connections.close_all()
-                self.busy = False
                 if batch:
                     raise
                 self.stopping.wait(DATABASE_RETRY)
