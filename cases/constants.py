@@ -60,6 +60,7 @@ class Participation(models.TextChoices):
     """Mediation is voluntary: a party may refuse or stop at any moment."""
 
     UNKNOWN = "unknown", _("Nog niet gevraagd")
+    ASKED = "asked", _("Gevraagd, nog geen antwoord")
     PARTICIPATING = "participating", _("Doet mee")
     REFUSED = "refused", _("Weigert")
     WITHDRAWN = "withdrawn", _("Gestopt")
@@ -94,7 +95,17 @@ class EventKind(models.TextChoices):
     PARTICIPATION_CHANGED = "participation_changed", _("Deelname gewijzigd")
     NOTE = "note", _("Notitie")
     COORDINATOR_CHANGED = "coordinator_changed", _("Overgedragen aan een andere coördinator")
+    CASE_EDITED = "case_edited", _("Zaakgegevens gewijzigd")
+    PARTY_EDITED = "party_edited", _("Partijgegevens gewijzigd")
+    PARTY_LEFT_OUT = "party_left_out", _("Verder zonder deze partij")
 
+
+# Participation a refusal ends in (Participation.REFUSED / WITHDRAWN), for the outcomes and
+# reasons that fit it: the case page offers them when a party refuses or stops.
+FITS_PARTICIPATION = [
+    (Participation.REFUSED.value, Participation.REFUSED.label),
+    (Participation.WITHDRAWN.value, Participation.WITHDRAWN.label),
+]
 
 # Reference lists a new service starts with (admins edit them per service afterwards).
 DEFAULT_CONFLICT_TYPES = [
@@ -113,6 +124,13 @@ DEFAULT_CONFLICT_TYPES = [
     "Storende leefgewoonten",
     "Overig",
 ]
+
+# The default outcomes and reasons that fit a refusal (matched by name in the service's lists).
+DEFAULT_FITS_PARTICIPATION = {
+    "Geen reactie of weigert vanaf het begin": Participation.REFUSED,
+    "Niet opgelost: partij weigert gezamenlijk gesprek": Participation.REFUSED,
+    "Niet opgelost: partij trekt zich terug": Participation.WITHDRAWN,
+}
 
 DEFAULT_UNSUITABILITY_REASONS = [
     "Geen reactie of weigert vanaf het begin",

@@ -133,23 +133,9 @@ class ReporterPartyForm(PartyForm):
 RESIDENT_CHANNELS = (Channel.PHONE, Channel.DESK, Channel.EMAIL, Channel.LETTER)
 
 
-class CaseRegisterForm(SingleValueMixin, CleanTextMixin, forms.Form):
-    """A resident's own report by phone, at the desk, by e-mail or letter, in the order a call goes.
+class CaseDetailsForm(SingleValueMixin, CleanTextMixin, forms.Form):
+    """What the report is about: asked at registration, corrected or completed later."""
 
-    A professional's report does not come in here: it needs the referral form's consent
-    gate (the intake page links to it through its panel).
-    """
-
-    channel = forms.ChoiceField(
-        label=_("Binnengekomen via"),
-        choices=[(c.value, c.label) for c in RESIDENT_CHANNELS],
-        initial=Channel.PHONE,
-        error_messages={
-            "invalid_choice": _(
-                "Een melding van een professional registreert u als verwijzing, met de toestemming van de bewoner."
-            )
-        },
-    )
     reported_on = forms.DateField(label=_("Datum melding"), widget=DateInput())
     conflict_types = ModelMultipleChoiceField(
         label=_("Waar gaat het over?"),
@@ -170,23 +156,88 @@ class CaseRegisterForm(SingleValueMixin, CleanTextMixin, forms.Form):
         help_text=_("Psychische problemen, meervoudige problematiek of een taalbarrière."),
     )
     is_urgent = forms.BooleanField(label=_("Urgent"), required=False)
-    confirm_repeat = forms.BooleanField(
-        label=_("Ik heb de eerdere zaken gezien en wil toch een nieuwe zaak registreren."),
-        required=False,
-        widget=forms.HiddenInput,
-    )
 
-    def __init__(self, *args, service, **kwargs):
+    def __init__(self, *args, service, case=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reported_on"].initial = timezone.localdate()
-        self.fields["conflict_types"].queryset = ConflictType.objects.filter(service=service, is_active=True)
-        self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(service=service, is_active=True)
+        # Active choices, and what the case has now (a list item retired since stays selectable).
+        keep_types = Q(cases=case) if case is not None else Q(pk__in=[])
+        self.fields["conflict_types"].queryset = ConflictType.objects.filter(
+            Q(is_active=True) | keep_types, service=service
+        ).distinct()
+        keep_neighbourhood = Q(pk=case.neighbourhood_id) if case is not None and case.neighbourhood_id else Q(pk__in=[])
+        self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(
+            Q(is_active=True) | keep_neighbourhood, service=service
+        )
 
     def clean_reported_on(self):
         value = self.cleaned_data["reported_on"]
         if value > timezone.localdate():
             raise ValidationError(_("De datum van de melding kan niet in de toekomst liggen."))
         return value
+
+
+class CaseRegisterForm(CaseDetailsForm):
+    """A resident's own report by phone, at the desk, by e-mail or letter, in the order a call goes.
+
+    A professional's report does not come in here: it needs the referral form's consent
+    gate (the intake page links to it through its panel).
+    """
+
+    channel = forms.ChoiceField(
+        label=_("Binnengekomen via"),
+        choices=[(c.value, c.label) for c in RESIDENT_CHANNELS],
+        initial=Channel.PHONE,
+        error_messages={
+            "invalid_choice": _(
+                "Een melding van een professional registreert u als verwijzing, met de toestemming van de bewoner."
+            )
+        },
+    )
+    confirm_repeat = forms.BooleanField(
+        label=_("Ik heb de eerdere zaken gezien en wil toch een nieuwe zaak registreren."),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    field_order = ["channel", "reported_on"]
+
+
+class CaseEditForm(CaseDetailsForm):
+    """The case's details after intake; `version` is what the page showed (services.edit_version)."""
+
+    version = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, service=case.service, case=case, **kwargs)
+
+    def changes(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+class PartyEditForm(SingleValueMixin, PartyForm):
+    """One household's details, corrected or completed after intake."""
+
+    version = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, party, **kwargs):
+        super().__init__(*args, service=party.case.service, **kwargs)
+        corporation = self.fields["housing_corporation"]
+        if party.housing_corporation_id:
+            # The corporation the party has now stays a choice, also when it is no longer active.
+            corporation.queryset = PartnerOrganisation.objects.filter(
+                Q(pk=party.housing_corporation_id) | Q(pk__in=corporation.queryset.values("pk"))
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not self.has_details():
+            self.add_error(None, _("Vul ten minste een naam, adres of telefoonnummer in."))
+        return cleaned
+
+    def changes(self) -> dict:
+        data = self.party_data(side="")
+        return {name: data[name] for name in self.Meta.fields}
 
 
 class TransitionForm(SingleValueMixin, CleanTextMixin, forms.Form):
@@ -206,7 +257,7 @@ class TransitionForm(SingleValueMixin, CleanTextMixin, forms.Form):
     review_on = forms.DateField(label=_("Opnieuw bekijken op"), widget=DateInput(), required=False)
     outcome = ModelChoiceField(label=_("Uitkomst"), queryset=Outcome.objects.none(), required=False)
 
-    def __init__(self, *args, case, transition: workflow.Transition | None = None, **kwargs):
+    def __init__(self, *args, case, transition: workflow.Transition | None = None, id_prefix: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unsuitability_reason"].queryset = UnsuitabilityReason.objects.filter(
             service_id=case.service_id, is_active=True
@@ -216,7 +267,7 @@ class TransitionForm(SingleValueMixin, CleanTextMixin, forms.Form):
             self.transition = transition
             self.initial.update(to_status=transition.target, expected_status=case.status)
             # Ids per action, since several of these forms share one page.
-            self.auto_id = f"id_{transition.target}_%s"
+            self.auto_id = f"id_{id_prefix}{transition.target}_%s"
             self.fields["reason"].required = transition.needs_reason
             if not transition.needs_reason:
                 self.fields["reason"].label = _("Toelichting (optioneel)")
@@ -308,7 +359,8 @@ class ConversationForm(CleanTextMixin, forms.Form):
         self.fields["mediators"].queryset = MediatorProfile.objects.filter(
             assignments__case=case, assignments__ended_on__isnull=True
         )
-        self.fields["parties"].queryset = case.parties.all()
+        # Not a party the coordinator chose to go on without (services.party_leave_out).
+        self.fields["parties"].queryset = case.parties.filter(left_out_at__isnull=True)
         self.fields["parties"].label_from_instance = lambda party: f"{party.get_side_display()}: {party.display_name}"
 
     def clean_held_on(self):

@@ -29,6 +29,7 @@ from buurtbemiddeling.validators import (
 
 from .constants import (
     ENDED_STATUSES,
+    FITS_PARTICIPATION,
     OPEN_STATUSES,
     CaseStatus,
     Channel,
@@ -70,6 +71,14 @@ class ConflictType(ReferenceItem):
 
 
 class UnsuitabilityReason(ReferenceItem):
+    fits_participation = models.CharField(
+        _("past bij deelname"),
+        max_length=20,
+        choices=FITS_PARTICIPATION,
+        blank=True,
+        help_text=_("Biedt de zaakpagina deze keuze aan als een partij weigert of stopt."),
+    )
+
     class Meta(ReferenceItem.Meta):
         verbose_name = _("reden niet geschikt")
         verbose_name_plural = _("redenen niet geschikt")
@@ -91,6 +100,13 @@ class Outcome(ReferenceItem):
         _("vereist een vastgelegd gesprek"),
         default=False,
         help_text=_("Afsluiten met deze uitkomst kan pas als er minstens één gesprek is vastgelegd."),
+    )
+    fits_participation = models.CharField(
+        _("past bij deelname"),
+        max_length=20,
+        choices=FITS_PARTICIPATION,
+        blank=True,
+        help_text=_("Biedt de zaakpagina deze keuze aan als een partij weigert of stopt."),
     )
 
     class Meta(ReferenceItem.Meta):
@@ -329,6 +345,8 @@ class Party(TimeStampedModel):
     participation = models.CharField(
         _("deelname"), max_length=20, choices=Participation.choices, default=Participation.UNKNOWN
     )
+    # The coordinator chose to go on with the willing parties only (after this one refused or stopped).
+    left_out_at = models.DateTimeField(_("verder zonder deze partij sinds"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("partij")
@@ -621,9 +639,9 @@ class CaseTombstone(models.Model):
 
 # --- Personal data (buurtbemiddeling/personal_data.py) --------------------------------
 
-for _reference_list in (ConflictType, UnsuitabilityReason):
-    personal_data.register(_reference_list, non_personal=["name"])
-personal_data.register(Outcome, non_personal=["name", "category"])
+personal_data.register(ConflictType, non_personal=["name"])
+personal_data.register(UnsuitabilityReason, non_personal=["name", "fits_participation"])
+personal_data.register(Outcome, non_personal=["name", "category", "fits_participation"])
 personal_data.register(
     Case,
     personal={"description": TEXT, "tried_already": BLANK, "unsuitability_advice": BLANK},

@@ -1,6 +1,7 @@
 """Every write to a case goes through here: keyword-only, validated, atomic, with a timeline entry."""
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from buurtbemiddeling import personal_data
 from buurtbemiddeling.models import MediationService, Neighbourhood, User, collect_other_service_errors
 from buurtbemiddeling.roles import PERM_COORDINATE
 from organisations.models import PartnerOrganisation
@@ -18,6 +20,7 @@ from organisations.models import PartnerOrganisation
 from . import events, timeline, workflow
 from .constants import (
     DEFAULT_CONFLICT_TYPES,
+    DEFAULT_FITS_PARTICIPATION,
     DEFAULT_OUTCOMES,
     DEFAULT_UNSUITABILITY_REASONS,
     OPEN_STATUSES,
@@ -46,7 +49,11 @@ def service_setup_reference_lists(*, service: MediationService) -> None:
     for position, name in enumerate(DEFAULT_CONFLICT_TYPES):
         ConflictType.objects.get_or_create(service=service, name=name, defaults={"position": position})
     for position, name in enumerate(DEFAULT_UNSUITABILITY_REASONS):
-        UnsuitabilityReason.objects.get_or_create(service=service, name=name, defaults={"position": position})
+        UnsuitabilityReason.objects.get_or_create(
+            service=service,
+            name=name,
+            defaults={"position": position, "fits_participation": DEFAULT_FITS_PARTICIPATION.get(name, "")},
+        )
     for position, (name, category, resolved, needs_conversation) in enumerate(DEFAULT_OUTCOMES):
         Outcome.objects.get_or_create(
             service=service,
@@ -56,6 +63,7 @@ def service_setup_reference_lists(*, service: MediationService) -> None:
                 "category": category,
                 "counts_as_resolved": resolved,
                 "requires_conversation": needs_conversation,
+                "fits_participation": DEFAULT_FITS_PARTICIPATION.get(name, ""),
             },
         )
 
@@ -317,10 +325,16 @@ def conversation_log(
     conversation.full_clean()
     conversation.save()
     conversation.mediators.set([m for m in mediators if m.service_id == case.service_id])
-    conversation.parties.set([p for p in parties if p.case_id == case.pk])
+    present = [p for p in parties if p.case_id == case.pk]
+    conversation.parties.set(present)
     timeline.record(
         case=case, kind=EventKind.CONVERSATION_LOGGED, actor=actor, reason=conversation.get_kind_display(), at=at
     )
+    # Voluntariness follows the work: who was visited or at the table takes part (workflow.py).
+    for party in Party.objects.filter(pk__in=[p.pk for p in present]):  # as stored now
+        participation = workflow.participation_after_conversation(kind, party.participation)
+        if participation is not None:
+            party_set_participation(party=party, actor=actor, participation=participation, at=at)
     agreements = [text.strip() for text in agreements if text and text.strip()]
     if kind == ConversationKind.FOLLOW_UP_CALL and not agreements:
         # The follow-up call is done: it leaves the work queue.
@@ -447,20 +461,52 @@ def case_handover(*, cases: Iterable[Case], to: User, actor: User | AnonymousUse
 
 
 @transaction.atomic
-def party_set_participation(*, party: Party, actor: User | AnonymousUser | None, participation: str) -> Party:
-    """Mediation is voluntary: record that a party takes part, refuses or stops."""
-    party = Party.objects.select_for_update().get(pk=party.pk)
+def party_set_participation(
+    *, party: Party, actor: User | AnonymousUser | None, participation: str, at: dt.datetime | None = None
+) -> Party:
+    """Mediation is voluntary: record that a party was asked, takes part, refuses or stops.
+
+    A party who takes part again is no longer left out of the work (`party_leave_out`).
+    """
+    party = Party.objects.select_for_update().select_related("case").get(pk=party.pk)
     if party.participation == participation:
         return party
     party.participation = participation
+    if not workflow.declined(participation):
+        party.left_out_at = None
     party.full_clean()
-    party.save(update_fields=["participation", "updated_at"])
+    party.save(update_fields=["participation", "left_out_at", "updated_at"])
     timeline.record(
         case=party.case,
         kind=EventKind.PARTICIPATION_CHANGED,
         actor=actor,
         reason=f"{party.get_side_display()}: {party.get_participation_display()}",
+        at=at,
     )
+    return party
+
+
+@transaction.atomic
+def party_leave_out(*, party: Party, actor: User | AnonymousUser | None) -> Party:
+    """Go on with the willing parties only, after this one refused or stopped (domain rule 1).
+
+    The party stays on the case (and in its history); it is no longer offered for
+    conversations and the case page stops asking what to do about the refusal.
+    """
+    party = Party.objects.select_for_update().select_related("case").get(pk=party.pk)
+    case = party.case
+    if not case.is_open:
+        raise ValidationError(_("Deze zaak is beëindigd: er valt niets meer voort te zetten."))
+    if not workflow.declined(party.participation):
+        raise ValidationError(_("Deze partij weigert niet en is niet gestopt: zij doet gewoon mee."))
+    if party.left_out_at is not None:
+        return party
+    willing = case.parties.exclude(pk=party.pk).exclude(participation__in=workflow.DECLINED)
+    if not willing.exists():
+        raise ValidationError(_("Er is geen partij meer die meedoet. Sluit de zaak af met de passende uitkomst."))
+    party.left_out_at = timezone.now()
+    party.save(update_fields=["left_out_at", "updated_at"])
+    timeline.record(case=case, kind=EventKind.PARTY_LEFT_OUT, actor=actor, reason=party.get_side_display())
     return party
 
 
@@ -479,3 +525,172 @@ def case_delete(*, case: Case, actor: User | AnonymousUser | None) -> None:
     )
     case.delete()
     events.send_on_commit(events.case_deleted, case_id=case_id, reference=reference)
+
+
+# --- Editing after intake ------------------------------------------------------------------
+# A form carries the version of what it showed (`edit_version`: a digest of the editable
+# values); an edit whose version no longer matches the stored values is refused, so one
+# person never overwrites another's change unseen. Each edit leaves one timeline entry that
+# names what changed, with old and new values only for what is not personal data.
+
+CASE_EDITABLE = (
+    "reported_on",
+    "neighbourhood",
+    "conflict_types",
+    "description",
+    "tried_already",
+    "is_complex",
+    "is_urgent",
+)
+PARTY_EDITABLE = (
+    "name",
+    "street",
+    "house_number",
+    "postcode",
+    "city",
+    "phone",
+    "email",
+    "preferred_contact",
+    "contact_time_preference",
+    "interpreter_language",
+    "tenure",
+    "housing_corporation",
+)
+
+
+def _current(instance, name: str):
+    field = instance._meta.get_field(name)
+    if field.many_to_many:
+        return frozenset(getattr(instance, name).values_list("pk", flat=True))
+    return getattr(instance, field.attname)
+
+
+def edit_version(instance: Case | Party) -> str:
+    """A digest of the instance's editable values, to tell a stale edit form from a fresh one."""
+    fields = CASE_EDITABLE if isinstance(instance, Case) else PARTY_EDITABLE
+    values = []
+    for name in fields:
+        value = _current(instance, name)
+        values.append(repr(sorted(value) if isinstance(value, frozenset) else value))
+    return hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:32]
+
+
+def _wanted(instance, name: str, value):
+    field = instance._meta.get_field(name)
+    if field.many_to_many:
+        return frozenset(item.pk for item in value)
+    if field.is_relation:
+        return value.pk if value is not None else None
+    return value
+
+
+def _shown(instance, name: str, value) -> str:
+    """A non-personal value as the timeline shows it."""
+    field = instance._meta.get_field(name)
+    if field.many_to_many:
+        return ", ".join(str(item) for item in field.related_model.objects.filter(pk__in=value)) or "-"
+    if field.is_relation:
+        return str(field.related_model.objects.get(pk=value)) if value is not None else "-"
+    if isinstance(value, bool):
+        return _("ja") if value else _("nee")
+    if isinstance(value, dt.date):
+        return value.strftime("%d-%m-%Y")
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value)) or "-"
+    return str(value) if value not in ("", None) else "-"
+
+
+def _describe_changes(instance, changed: dict) -> str:
+    """'omschrijving, wijk: Noord → Zuid': personal fields by name only (the registry decides)."""
+    registration = personal_data.registration_for(type(instance))
+    secret = set(registration.masked) if registration else set()
+    parts = []
+    for name, (old, new) in changed.items():
+        label = str(instance._meta.get_field(name).verbose_name)
+        if name in secret:
+            parts.append(label)
+        else:
+            parts.append(f"{label}: {_shown(instance, name, old)} → {_shown(instance, name, new)}")
+    return ", ".join(parts)
+
+
+def _stale(instance, version: str, changes: dict, message: str) -> None:
+    if version == edit_version(instance):
+        return
+    differ = [
+        str(instance._meta.get_field(name).verbose_name)
+        for name, value in changes.items()
+        if _current(instance, name) != _wanted(instance, name, value)
+    ]
+    raise ValidationError(
+        message + " " + _("Verschilt nu van uw invoer: %(fields)s.") % {"fields": ", ".join(differ) or "-"},
+        code="stale",
+    )
+
+
+def _apply_edit(instance, changes: dict, editable) -> dict:
+    """Set the changed values on `instance`; returns {field: (old, new)} (many-to-many not yet saved)."""
+    unknown = set(changes) - set(editable)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    changed = {}
+    for name, value in changes.items():
+        old, new = _current(instance, name), _wanted(instance, name, value)
+        if old == new:
+            continue
+        changed[name] = (old, new)
+        field = instance._meta.get_field(name)
+        if not field.many_to_many:
+            setattr(instance, field.attname, new)
+    return changed
+
+
+@transaction.atomic
+def case_update(*, case: Case, actor: User | AnonymousUser | None, version: str, changes: dict) -> Case:
+    """Correct or complete a case's details after intake (CASE_EDITABLE).
+
+    Refused whole when the form was stale (`version`), the case is anonymised, or a choice
+    belongs to another service. Nothing changed: nothing stored, no timeline entry.
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.anonymised_at is not None:
+        raise ValidationError(_("Deze zaak is geanonimiseerd: de gegevens kunnen niet meer worden gewijzigd."))
+    _stale(case, version, changes, _("Iemand anders heeft de gegevens van deze zaak intussen gewijzigd."))
+    errors = {}
+    collect_other_service_errors(case.service_id, errors, neighbourhood=changes.get("neighbourhood"))
+    if any(ct.service_id != case.service_id for ct in changes.get("conflict_types", ())):
+        errors["conflict_types"] = _("Kies soorten conflict van de eigen organisatie.")
+    if (reported_on := changes.get("reported_on")) and reported_on > timezone.localdate():
+        errors["reported_on"] = _("De datum van de melding kan niet in de toekomst liggen.")
+    if errors:
+        raise ValidationError(errors)
+    changed = _apply_edit(case, changes, CASE_EDITABLE)
+    if not changed:
+        return case
+    case.full_clean(exclude=["reference", "year", "sequence"])
+    case.save()
+    if "conflict_types" in changed:
+        case.conflict_types.set(changed["conflict_types"][1])
+    timeline.record(case=case, kind=EventKind.CASE_EDITED, actor=actor, reason=_describe_changes(case, changed))
+    return case
+
+
+@transaction.atomic
+def party_update(*, party: Party, actor: User | AnonymousUser | None, version: str, changes: dict) -> Party:
+    """Correct or complete a household's details (a new phone number, a corrected address)."""
+    party = Party.objects.select_for_update().select_related("case").get(pk=party.pk)
+    if party.case.anonymised_at is not None:
+        raise ValidationError(_("Deze zaak is geanonimiseerd: de gegevens kunnen niet meer worden gewijzigd."))
+    _stale(party, version, changes, _("Iemand anders heeft de gegevens van deze partij intussen gewijzigd."))
+    changed = _apply_edit(party, changes, PARTY_EDITABLE)
+    if not changed:
+        return party
+    party.full_clean()
+    party.save()
+    timeline.record(
+        case=party.case,
+        kind=EventKind.PARTY_EDITED,
+        actor=actor,
+        reason=f"{party.get_side_display()}: {_describe_changes(party, changed)}",
+    )
+    return party

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from buurtbemiddeling import audit, paging
+from buurtbemiddeling import audit, exports, paging
 from buurtbemiddeling.roles import PERM_COORDINATE, PERM_MEDIATE
 
 from . import panels, privacy, selectors, services, workflow
@@ -21,6 +21,7 @@ from .constants import Side
 from .forms import (
     AddPartyForm,
     AssignMediatorForm,
+    CaseEditForm,
     CaseFilterForm,
     CaseRegisterForm,
     CaseSearchForm,
@@ -29,11 +30,12 @@ from .forms import (
     HandoverForm,
     NoteForm,
     ParticipationForm,
+    PartyEditForm,
     PartyForm,
     ReporterPartyForm,
     TransitionForm,
 )
-from .models import Assignment, Case, Conversation
+from .models import Assignment, Case, Conversation, Outcome, Party, UnsuitabilityReason
 
 PAGE_SIZE = 50
 SEARCH_SESSION_KEY = "case_search"
@@ -204,9 +206,11 @@ def _render_detail(request, case, *, status=200, **bound):
     ]
     assignments = list(case.assignments.select_related("mediator").order_by("ended_on", "started_on"))
     active = [a for a in assignments if a.ended_on is None]
+    parties = list(case.parties.select_related("housing_corporation"))
     context = {
         "case": case,
-        "parties": case.parties.select_related("housing_corporation"),
+        "parties": parties,
+        "refusals": _refusal_steps(case, parties),
         "events": case.events.select_related("actor"),
         "conversations": case.conversations.select_related("author").prefetch_related(
             "mediators", "parties", "agreements"
@@ -236,6 +240,37 @@ def _render_detail(request, case, *, status=200, **bound):
             mediators=selectors.mediators_for_assignment(case), service_id=case.service_id
         )
     return render(request, "cases/detail.html", context, status=status)
+
+
+def _refusal_steps(case, parties) -> dict | None:
+    """What fits when parties refused or stopped (and are not yet left out), or None.
+
+    End the case with the outcome or reason that fits the (first) refusal, preselected; or go
+    on with the willing parties only, per refusing party (workflow.steps_after_refusal,
+    services.party_leave_out). One set of forms, whatever the number of refusing parties.
+    """
+    declined = [p for p in parties if workflow.declined(p.participation) and p.left_out_at is None]
+    if not declined or not case.is_open:
+        return None
+    fitting = {
+        (type(item), item.fits_participation): item
+        for model in (Outcome, UnsuitabilityReason)
+        for item in reversed(
+            model.objects.filter(service_id=case.service_id, is_active=True).exclude(fits_participation="")
+        )
+    }
+    participation = declined[0].participation
+    initial = {
+        "outcome": fitting.get((Outcome, participation)),
+        "unsuitability_reason": fitting.get((UnsuitabilityReason, participation)),
+    }
+    forms = [
+        TransitionForm(case=case, transition=transition, id_prefix="refusal_", initial=initial)
+        for transition in workflow.steps_after_refusal(case.status)
+    ]
+    willing = {p.pk for p in parties if not workflow.declined(p.participation)}
+    may_leave_out = [p for p in declined if willing - {p.pk}]
+    return {"parties": declined, "forms": forms, "may_leave_out": may_leave_out}
 
 
 def _render_mediator_detail(request, case, *, status=200, **bound):
@@ -560,3 +595,103 @@ def set_participation(request, reference, party_id):
     else:
         messages.error(request, _("Kies of de partij meedoet, weigert of gestopt is."))
     return redirect(case)
+
+
+# --- Editing after intake ----------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(PERM_COORDINATE, raise_exception=True)
+def case_edit(request, reference):
+    """Correct or complete the case's details; a stale form is refused, the typed values kept."""
+    case = _get_case(request, reference)
+    if request.method == "POST":
+        form = CaseEditForm(request.POST, case=case)
+        if form.is_valid():
+            try:
+                services.case_update(
+                    case=case, actor=request.user, version=form.cleaned_data["version"], changes=form.changes()
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+                if any(e.code == "stale" for e in getattr(error, "error_list", [])):
+                    # Sent again, the coordinator's own values win: they have now seen the difference.
+                    form.data = form.data.copy()
+                    form.data["version"] = services.edit_version(case)
+            else:
+                messages.success(request, _("De gegevens van de zaak zijn opgeslagen."))
+                return redirect(case)
+    else:
+        form = CaseEditForm(
+            case=case,
+            initial={
+                **{name: getattr(case, name) for name in services.CASE_EDITABLE if name != "conflict_types"},
+                "conflict_types": list(case.conflict_types.all()),
+                "version": services.edit_version(case),
+            },
+        )
+    return render(request, "cases/edit.html", {"case": case, "form": form, "title": _("Gegevens van de zaak")})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(PERM_COORDINATE, raise_exception=True)
+def party_edit(request, reference, party_id):
+    """Correct or complete one household's details (a new phone number, a corrected address)."""
+    case = _get_case(request, reference)
+    party = get_object_or_404(case.parties.select_related("case__service"), pk=party_id)
+    if request.method == "POST":
+        form = PartyEditForm(request.POST, party=party, instance=Party.objects.get(pk=party.pk))
+        if form.is_valid():
+            try:
+                services.party_update(
+                    party=party, actor=request.user, version=form.cleaned_data["version"], changes=form.changes()
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+                if any(e.code == "stale" for e in getattr(error, "error_list", [])):
+                    form.data = form.data.copy()
+                    form.data["version"] = services.edit_version(party)
+            else:
+                messages.success(request, _("De gegevens van de partij zijn opgeslagen."))
+                return redirect(case)
+    else:
+        form = PartyEditForm(party=party, instance=party, initial={"version": services.edit_version(party)})
+    return render(
+        request,
+        "cases/edit.html",
+        {"case": case, "party": party, "form": form, "title": party.get_side_display()},
+    )
+
+
+@require_POST
+@permission_required(PERM_COORDINATE, raise_exception=True)
+def leave_out(request, reference, party_id):
+    """Go on with the willing parties only, after this one refused or stopped."""
+    case = _get_case(request, reference)
+    party = get_object_or_404(case.parties, pk=party_id)
+    try:
+        services.party_leave_out(party=party, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("De zaak gaat verder zonder %(side)s. Gesprekken bieden deze partij niet meer aan.")
+            % {"side": party.get_side_display()},
+        )
+    return redirect(case)
+
+
+@require_POST
+@permission_required(PERM_COORDINATE, raise_exception=True)
+def bulk_export(request):
+    """The cases ticked in the case list as a CSV file, without personal data (selectors.case_export_rows)."""
+    references = request.POST.getlist("cases")
+    cases = selectors.case_list_for_user(request.user).filter(reference__in=references[: PAGE_SIZE * 4])
+    header, rows = selectors.case_export_rows(cases)
+    if not rows:
+        back = f"{reverse('cases:list')}?{QueryDict(request.POST.get('filters', '')).urlencode()}"
+        messages.error(request, _("Vink de zaken aan die u wilt exporteren (alleen zaken uit de lijst)."))
+        return redirect(back)
+    audit.export_made(request, kind="zaken_csv", count=len(rows))
+    return exports.csv_response("zaken", [header, *rows])

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .constants import OPEN_STATUSES as OPEN
 from .constants import CaseStatus as S
+from .constants import ConversationKind as K
+from .constants import Participation as P
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,38 @@ ACCEPTS_MEDIATORS = frozenset(OPEN)
 
 def accepts_mediators(status: str) -> bool:
     return status in ACCEPTS_MEDIATORS
+
+
+# --- Voluntariness: a party's participation follows the work ----------------------------
+# Being visited for an intake, talked with in shuttle or at the table, or called at follow-up
+# means taking part. A phone call or a letter to a party not yet asked means they have been
+# asked. A refusal or a stop is the party's word: only the coordinator records or changes it.
+
+TAKES_PART = frozenset({K.INTAKE_A, K.INTAKE_B, K.JOINT, K.SHUTTLE, K.FOLLOW_UP_CALL})
+ASKS = frozenset({K.PHONE_CALL, K.LETTER})
+DECLINED = frozenset({P.REFUSED, P.WITHDRAWN})
+
+
+def participation_after_conversation(kind: str, current: str) -> str | None:
+    """The participation of a party present at a conversation of `kind`, or None to leave it."""
+    if current in DECLINED:
+        return None
+    if kind in TAKES_PART and current != P.PARTICIPATING:
+        return P.PARTICIPATING
+    if kind in ASKS and current == P.UNKNOWN:
+        return P.ASKED
+    return None
+
+
+def declined(participation: str) -> bool:
+    return participation in DECLINED
+
+
+def steps_after_refusal(source: str) -> list[Transition]:
+    """What the case page offers when a party refuses or stops: end the case (closed with the
+    fitting outcome, or judged unsuitable before it was taken on); going on with the willing
+    parties only is the other choice (`services.party_leave_out`)."""
+    return [t for t in allowed_transitions(source) if t.target in (S.CLOSED, S.UNSUITABLE)]
 
 
 # --- What a step does to the case ---------------------------------------------------------

@@ -7,7 +7,6 @@ CSV and Excel files. Exports hold counts and category names only, never personal
 and each is written to the access log.
 """
 
-import csv
 import datetime as dt
 import io
 import math
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from buurtbemiddeling import audit
+from buurtbemiddeling.exports import csv_response
 from buurtbemiddeling.forms import ModelChoiceField
 from buurtbemiddeling.models import Municipality
 from buurtbemiddeling.roles import PERM_COORDINATE
@@ -364,7 +364,7 @@ def export(request, fmt: str):
     name = f"cijfers-{_slug(figures.scope)}"
     audit.export_made(request, kind=f"figures_{fmt}", count=len(rows))
     if fmt == "csv":
-        return _csv_response(name, [*preamble, header, *rows])
+        return csv_response(name, [*preamble, header, *rows])
     definitions = [[str(term), str(text)] for term, text in DEFINITIONS]
     return _xlsx_response(
         name,
@@ -390,40 +390,11 @@ def benchmark(request, fmt: str):
     name = f"benchmark-{_slug(scope)}"
     audit.export_made(request, kind=f"benchmark_{fmt}", count=len(rows))
     if fmt == "csv":
-        return _csv_response(name, [header, *rows])
+        return csv_response(name, [header, *rows])
     return _xlsx_response(name, [(_("Benchmark"), [header, *rows], 1)])
 
 
 # --- Writing files ----------------------------------------------------------------------
-
-# A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value) -> str | int:
-    """A CSV cell: numbers as Dutch spreadsheets read them; text that could start a formula escaped."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def _csv_response(name: str, rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    # A byte-order mark and semicolons: what Dutch Excel expects of a CSV file.
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([csv_cell(value) for value in row])
-    return response
-
 
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 

@@ -38,10 +38,10 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from buurtbemiddeling.factories import MunicipalityFactory, NeighbourhoodFactory
-from cases.constants import CaseStatus, Channel, ConversationKind
+from cases.constants import CaseStatus, Channel, ConversationKind, Participation
 from cases.factories import MediatorProfileFactory
 from cases.models import ConflictType, UnsuitabilityReason
-from cases.services import case_transition, conversation_log
+from cases.services import case_transition, conversation_log, party_add, party_set_participation
 from organisations.constants import OrganisationKind
 from organisations.factories import ContactPersonFactory, PartnerOrganisationFactory, WorkingAgreementFactory
 from partners.constants import DisclosureMethod
@@ -185,6 +185,7 @@ class PageParser(HTMLParser):
         self.forms: list[Form] = []
         self.links: list[str] = []
         self._form = self._select = self._option = self._textarea = None
+        self._formactions: list[str] = []  # buttons of the open form that send it elsewhere
 
     def _add(self, name, kind, values=(), options=(), **kwargs) -> Field:
         if name not in self._form.fields:
@@ -211,6 +212,8 @@ class PageParser(HTMLParser):
             action = urljoin(self.page, attrs.get("action") or self.page)
             self._form = Form(method=(attrs.get("method") or "get").lower(), action=action)
             self.forms.append(self._form)
+        elif self._form is not None and tag in ("button", "input") and attrs.get("formaction"):
+            self._formactions.append(urljoin(self.page, attrs["formaction"]))
         elif tag == "option" and self._select is not None:
             self._end_option()
             self._option = [attrs.get("value"), "selected" in attrs, ""]
@@ -248,8 +251,10 @@ class PageParser(HTMLParser):
             text = self._textarea.values[-1]
             self._textarea.values[-1] = text[1:] if text.startswith("\n") else text  # as a browser reads it
             self._textarea = None
-        elif tag == "form":
-            self._form = None
+        elif tag == "form" and self._form is not None:
+            for action in self._formactions:  # the same fields, sent to the button's address
+                self.forms.append(Form(method=self._form.method, action=action, fields=dict(self._form.fields)))
+            self._form, self._formactions = None, []
 
 
 def parse(page: str, html: str) -> PageParser:
@@ -509,6 +514,9 @@ def junk_world(request, service, other_service, other_coordinator, coordinator, 
     back = make_case(channel=Channel.PHONE, referrer_organisation=police)
     pre_trajectory_start(case=back, actor=coordinator, lead_organisation=police, review_on=review_on)
     case_transition(case=back, to_status=CaseStatus.INTAKE, actor=coordinator, reason="Toch al")
+    # A neighbour who refuses: the case page offers to end the case or go on without them.
+    refusing = party_add(case=back, actor=coordinator, data={"side": "B", "name": "Weigerende Buur"})
+    party_set_participation(party=refusing, actor=coordinator, participation=Participation.REFUSED)
     ended = make_case()  # an ended case: its residents may be erased
     reason = UnsuitabilityReason.objects.filter(service=service).first()
     case_transition(case=ended, to_status=CaseStatus.UNSUITABLE, actor=coordinator, unsuitability_reason=reason)

@@ -8,6 +8,10 @@
     if (!(form instanceof HTMLFormElement) || !form.querySelector('input[name="submission_key"]')) {
       return;
     }
+    // A download (data-no-disable) leaves the page as it is: its buttons stay usable.
+    if (event.submitter && event.submitter.hasAttribute("data-no-disable")) {
+      return;
+    }
     if (form.dataset.sent === "yes") {
       event.preventDefault();
       return;

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from buurtbemiddeling.constants import Role
+from buurtbemiddeling.exports import csv_cell
 from buurtbemiddeling.factories import MunicipalityFactory, NeighbourhoodFactory, UserFactory
 from buurtbemiddeling.models import AccessAction, AccessLog
 from cases.constants import CaseStatus, Channel, ConversationKind, Side, Tenure
@@ -32,7 +33,6 @@ from partners.factories import ConsultationFactory, JointVisitFactory
 from partners.models import Accompaniment, PreTrajectory
 from reports.figures import Period, Scope, benchmark_for, figures_for, percentile_cont
 from reports.models import NationalCategory, NationalCategoryMapping, NationalDimension
-from reports.views import csv_cell
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
