@@ -94,6 +94,7 @@ class EventKind(models.TextChoices):
     PARTICIPATION_CHANGED = "participation_changed", _("Deelname gewijzigd")
     NOTE = "note", _("Notitie")
     COORDINATOR_CHANGED = "coordinator_changed", _("Overgedragen aan een andere coördinator")
+    CONVERSATION_CORRECTED = "conversation_corrected", _("Verslag gecorrigeerd")
 
 
 # Reference lists a new service starts with (admins edit them per service afterwards).

@@ -21,4 +21,10 @@ urlpatterns = [
     path("<str:reference>/partijen/<int:party_id>/deelname/", views.set_participation, name="participation"),
     path("<str:reference>/partijen/<int:party_id>/inzage/", views.subject_access, name="subject_access"),
     path("<str:reference>/partijen/<int:party_id>/wissen/", views.erase_resident, name="erase_resident"),
+    # Correcting a conversation (#18).
+    path(
+        "<str:reference>/gesprekken/<int:conversation_id>/corrigeren/",
+        views.edit_conversation,
+        name="edit_conversation",
+    ),
 ]
