@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from buurtbemiddeling.constants import Role
 from buurtbemiddeling.factories import UserFactory
+from cases.constants import ConversationKind
 from cases.factories import MediatorProfileFactory
 from cases.models import CaseEvent
-from cases.constants import ConversationKind
 from cases.services import conversation_log, mediator_assign
 from referrals.services import referral_submit
 from tests.buurtbemiddeling.test_urls import iter_patterns
