@@ -98,6 +98,7 @@ class EventKind(models.TextChoices):
     CASE_EDITED = "case_edited", _("Zaakgegevens gewijzigd")
     PARTY_EDITED = "party_edited", _("Partijgegevens gewijzigd")
     PARTY_LEFT_OUT = "party_left_out", _("Verder zonder deze partij")
+    CONVERSATION_CORRECTED = "conversation_corrected", _("Verslag gecorrigeerd")
 
 
 # Participation a refusal ends in (Participation.REFUSED / WITHDRAWN), for the outcomes and

@@ -1,5 +1,7 @@
 """Forms for the coordinator's and mediator's work. They validate and render; services write."""
 
+import datetime as dt
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -499,3 +501,72 @@ class CaseFilterForm(forms.Form):
         if data.get("reported_until"):
             queryset = queryset.filter(reported_on__lte=data["reported_until"])
         return queryset.distinct() if data.get("mediator") or data.get("conflict_type") else queryset
+
+
+# --- Correcting a conversation (#18) ------------------------------------------------------
+
+
+class ConversationCorrectionForm(SingleValueMixin, ConversationForm):
+    """The conversation form, filled in with a logged conversation, to correct or add to it.
+
+    It carries the conversation's `updated_at` as the page showed it, so a correction made
+    on a page someone else has since saved over is refused (services.conversation_correct).
+    Agreements are not corrected here.
+    """
+
+    agreements = None
+    reason = forms.CharField(
+        label=_("Wat is er gecorrigeerd?"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Bijvoorbeeld: datum verbeterd, verslag aangevuld na het nagesprek. Coördinatoren zien dit."),
+    )
+    expected_updated_at = forms.CharField(
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Deze pagina is niet meer geldig. Open het verslag opnieuw.")},
+    )
+
+    def __init__(self, *args, conversation, **kwargs):
+        if not args and "data" not in kwargs:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "kind": conversation.kind,
+                    "held_on": conversation.held_on,
+                    "duration_minutes": conversation.duration_minutes,
+                    "mediators": [m.pk for m in conversation.mediators.all()],
+                    "parties": [p.pk for p in conversation.parties.all()],
+                    "care_worker": conversation.care_worker,
+                    "report": conversation.report,
+                    "expected_updated_at": self.stamp(conversation),
+                },
+            )
+        super().__init__(*args, case=conversation.case, **kwargs)
+        # Mediators replaced since stay ticked and can stay: only the assigned can be added.
+        self.fields["mediators"].queryset = MediatorProfile.objects.filter(
+            Q(assignments__case=conversation.case, assignments__ended_on__isnull=True)
+            | Q(pk__in=conversation.mediators.values("pk"))
+        ).distinct()
+
+    @staticmethod
+    def stamp(conversation) -> str:
+        return conversation.updated_at.astimezone(dt.UTC).isoformat()
+
+    def clean_expected_updated_at(self):
+        value = self.cleaned_data["expected_updated_at"]
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+            if parsed.tzinfo is None:
+                raise ValueError(value)
+            return parsed.astimezone(dt.UTC)
+        except (ValueError, OverflowError):
+            raise ValidationError(_("Deze pagina is niet meer geldig. Open het verslag opnieuw.")) from None
+
+    def show_current(self, conversation) -> None:
+        """After a refused stale edit: keep what was typed, but let the next save count.
+
+        The person has now seen the version that is stored (the page shows it above).
+        """
+        self.data = self.data.copy()
+        self.data[self.add_prefix("expected_updated_at")] = self.stamp(conversation)

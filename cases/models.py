@@ -585,6 +585,74 @@ class Conversation(TimeStampedModel):
         super().save(*args, **kwargs)
 
 
+class ConversationRevision(models.Model):
+    """A conversation as it was before a correction. Append-only: the history of a report.
+
+    Who took part (mediators, parties) is not copied: `changed_fields` says whether it
+    was changed, so no list of people outlives the conversation in a second place.
+    """
+
+    conversation = models.ForeignKey(
+        Conversation, verbose_name=_("gesprek"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    kind = models.CharField(_("soort"), max_length=20, choices=ConversationKind.choices)
+    held_on = models.DateField(_("datum"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duur (minuten)"), null=True, blank=True)
+    care_worker = models.CharField(_("begeleidende hulpverlener"), max_length=200, blank=True)
+    report = models.TextField(_("verslag (vertrouwelijk)"), blank=True, max_length=10000)
+    # The names of the fields the correction changed, comma-separated (no values).
+    changed_fields = models.CharField(_("gewijzigde velden"), max_length=200, blank=True)
+    reason = models.TextField(
+        _("wat is er gecorrigeerd"), blank=True, max_length=2000, validators=[validate_no_control_characters]
+    )
+    revised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gecorrigeerd door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revised_at = models.DateTimeField(_("gecorrigeerd op"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("eerdere versie van een gesprek")
+        verbose_name_plural = _("eerdere versies van gesprekken")
+        ordering = ["-revised_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ConversationKind.values), name="conversationrevision_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        # Not the report: this string ends up in logs.
+        return f"{self.get_kind_display()} {self.held_on} ({self.revised_at:%Y-%m-%d %H:%M})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError("Conversation revisions are append-only and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def changed_field_labels(self) -> list[str]:
+        """The changed fields by their Dutch names, for the history on the page."""
+        opts = Conversation._meta
+        names = [name for name in self.changed_fields.split(",") if name]
+        return [str(opts.get_field(name).verbose_name) for name in names if name in CORRECTABLE_CONVERSATION_FIELDS]
+
+
+# What a correction may change (services.conversation_correct); the rest of a conversation stays.
+CORRECTABLE_CONVERSATION_FIELDS = (
+    "kind",
+    "held_on",
+    "duration_minutes",
+    "mediators",
+    "parties",
+    "care_worker",
+    "report",
+)
+
+
 class Agreement(TimeStampedModel):
     case = models.ForeignKey(Case, verbose_name=_("zaak"), on_delete=models.CASCADE, related_name="agreements")
     conversation = models.ForeignKey(
@@ -714,3 +782,15 @@ personal_data.register(
     audited=True,
 )
 personal_data.register(CaseTombstone, non_personal=["reference"])
+personal_data.register(
+    ConversationRevision,
+    # Earlier versions of a report: personal like the report itself, anonymised and erased
+    # with it, and part of the resident's export (what we keep about them).
+    personal={"report": TEXT, "care_worker": BLANK, "reason": TEXT},
+    non_personal=["kind", "changed_fields"],
+    case="conversation__case",
+    resident="conversation__parties",
+    export=["kind", "held_on", "revised_at"],
+    audited=True,
+    append_only=True,
+)

@@ -12,11 +12,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buurtbemiddeling.models import MediationService, Neighbourhood, User
+from buurtbemiddeling.roles import PERM_MEDIATE
 from buurtbemiddeling.validators import normalise_phone
 from organisations.models import PartnerOrganisation
 
 from .constants import OPEN_STATUSES, CaseStatus
-from .models import Assignment, Case, ConflictType, MediatorAcquaintance, MediatorProfile, Party
+from .models import (
+    Assignment,
+    Case,
+    ConflictType,
+    Conversation,
+    ConversationRevision,
+    MediatorAcquaintance,
+    MediatorProfile,
+    Party,
+)
 
 
 def subtract_working_days(day: dt.date, days: int) -> dt.date:
@@ -467,3 +477,73 @@ def case_export_rows(cases: QuerySet[Case]) -> tuple[list[str], list[list]]:
             row.append(value)
         rows.append(row)
     return header, rows
+
+
+# --- Correcting conversations (#18) --------------------------------------------------------
+
+
+def mediator_is_assigned(user: User | AnonymousUser, case: Case) -> bool:
+    """Whether the user is, as a mediator, assigned to this case now (one query)."""
+    profile = getattr(user, "mediator_profile", None)
+    return profile is not None and case.assignments.filter(mediator=profile, ended_on__isnull=True).exists()
+
+
+def may_correct_conversation(
+    user: User | AnonymousUser, conversation: Conversation, *, assigned: bool | None = None
+) -> bool:
+    """The one rule for who may correct a conversation (its report, date, who took part).
+
+    A coordinator of the case's service; or the mediator who logged it, while they are
+    assigned to the case, the case is open and they took part in the conversation (so it
+    is one their own case page shows). Nobody once the case is anonymised: there is no
+    report left to correct. `assigned` (is the user assigned to the case now) is for pages
+    that ask about many conversations at once; it is looked up when None. The view, the
+    case page's "Corrigeren" link and services.conversation_correct all ask here.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.service_id:
+        return False
+    case = conversation.case
+    if case.anonymised_at is not None or case.service_id != user.service_id:
+        return False
+    if Case.objects.whole_service_of(user) == case.service_id:
+        return True
+    if not user.has_perm(PERM_MEDIATE) or conversation.author_id != user.pk or not case.is_open:
+        return False
+    profile = getattr(user, "mediator_profile", None)
+    if profile is None or profile.service_id != case.service_id:
+        return False
+    if assigned is None:
+        assigned = mediator_is_assigned(user, case)
+    return assigned and any(mediator.pk == profile.pk for mediator in conversation.mediators.all())
+
+
+def conversations_for_case_page(user: User | AnonymousUser, case: Case) -> list[Conversation]:
+    """The conversations a case page shows this user, each with `may_correct` set.
+
+    Coordinators see every conversation with its earlier versions (`history`, newest
+    first; prefetched, so the page makes the same number of queries however many there
+    are); a mediator sees the conversations they took part in, and no earlier versions.
+    """
+    conversations = case.conversations.select_related("author")
+    coordinator = Case.objects.whole_service_of(user) == case.service_id
+    if coordinator:
+        conversations = conversations.prefetch_related(
+            "mediators",
+            "parties",
+            "agreements",
+            Prefetch("revisions", queryset=ConversationRevision.objects.select_related("revised_by")),
+        )
+        assigned = False
+    else:
+        profile = getattr(user, "mediator_profile", None)
+        if profile is None:
+            return []
+        conversations = (
+            conversations.filter(mediators=profile).distinct().prefetch_related("mediators", "parties", "agreements")
+        )
+        assigned = mediator_is_assigned(user, case)
+    found = list(conversations)
+    for conversation in found:
+        conversation.may_correct = may_correct_conversation(user, conversation, assigned=assigned)
+        conversation.history = list(conversation.revisions.all()) if coordinator else []
+    return found

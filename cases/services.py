@@ -17,7 +17,7 @@ from buurtbemiddeling.models import MediationService, Neighbourhood, User, colle
 from buurtbemiddeling.roles import PERM_COORDINATE
 from organisations.models import PartnerOrganisation
 
-from . import events, timeline, workflow
+from . import events, selectors, timeline, workflow
 from .constants import (
     DEFAULT_CONFLICT_TYPES,
     DEFAULT_FITS_PARTICIPATION,
@@ -30,6 +30,7 @@ from .constants import (
     EventKind,
 )
 from .models import (
+    CORRECTABLE_CONVERSATION_FIELDS,
     Agreement,
     Assignment,
     Case,
@@ -37,6 +38,7 @@ from .models import (
     CaseTombstone,
     ConflictType,
     Conversation,
+    ConversationRevision,
     MediatorProfile,
     Outcome,
     Party,
@@ -694,3 +696,97 @@ def party_update(*, party: Party, actor: User | AnonymousUser | None, version: s
         reason=f"{party.get_side_display()}: {_describe_changes(party, changed)}",
     )
     return party
+
+
+# --- Correcting a conversation (#18) ------------------------------------------------------
+
+
+@transaction.atomic
+def conversation_correct(
+    *,
+    conversation: Conversation,
+    actor: User | AnonymousUser | None,
+    expected_updated_at: dt.datetime | None,
+    reason: str = "",
+    at: dt.datetime | None = None,
+    **changes,
+) -> ConversationRevision | None:
+    """Correct (or add to) a logged conversation; the earlier values stay as a revision.
+
+    `changes` are new values for fields in CORRECTABLE_CONVERSATION_FIELDS; fields left out
+    stay as they are. `expected_updated_at` is the conversation's `updated_at` as the page
+    showed it: if someone saved in between, the correction is refused and nothing is
+    overwritten (None: not checked). Who may: selectors.may_correct_conversation. Returns
+    the revision with the earlier values, or None when nothing changed (nothing stored).
+    """
+    unknown = sorted(set(changes) - set(CORRECTABLE_CONVERSATION_FIELDS))
+    if unknown:
+        raise TypeError(f"conversation_correct() cannot change {unknown}")
+    conversation = Conversation.objects.select_for_update(of=("self",)).select_related("case").get(pk=conversation.pk)
+    case = conversation.case
+    if not selectors.may_correct_conversation(actor, conversation):
+        raise ValidationError(_("U mag dit verslag niet corrigeren."), code="not_allowed")
+    if expected_updated_at is not None and conversation.updated_at != expected_updated_at:
+        raise ValidationError(
+            _("Iemand anders heeft dit verslag intussen gewijzigd. Bekijk het opnieuw; uw tekst staat hieronder."),
+            code="stale",
+        )
+    now = at or timezone.now()
+    if "held_on" in changes and changes["held_on"] is not None and changes["held_on"] > timezone.localdate(now):
+        raise ValidationError({"held_on": _("Een gesprek kan niet in de toekomst hebben plaatsgevonden.")})
+
+    old_mediators = set(conversation.mediators.values_list("pk", flat=True))
+    old_parties = set(conversation.parties.values_list("pk", flat=True))
+    mediators = parties = None
+    if "mediators" in changes:
+        mediators = [m for m in changes.pop("mediators") if m.service_id == case.service_id]
+    if "parties" in changes:
+        parties = [p for p in changes.pop("parties") if p.case_id == case.pk]
+    for name in ("report", "care_worker"):
+        if name in changes:
+            changes[name] = (changes[name] or "").strip()
+    changed = [name for name, value in changes.items() if getattr(conversation, name) != value]
+    if mediators is not None and {m.pk for m in mediators} != old_mediators:
+        changed.append("mediators")
+    if parties is not None and {p.pk for p in parties} != old_parties:
+        changed.append("parties")
+    if not changed:
+        return None
+    changed.sort(key=CORRECTABLE_CONVERSATION_FIELDS.index)
+
+    revision = ConversationRevision(
+        conversation=conversation,
+        kind=conversation.kind,
+        held_on=conversation.held_on,
+        duration_minutes=conversation.duration_minutes,
+        care_worker=conversation.care_worker,
+        report=conversation.report,
+        changed_fields=",".join(changed),
+        reason=(reason or "").strip(),
+        revised_by=actor if getattr(actor, "pk", None) else None,
+        revised_at=now,
+    )
+    for name, value in changes.items():
+        setattr(conversation, name, value)
+    conversation.full_clean()
+    revision.full_clean()
+    conversation.save()
+    revision.save()
+    if "mediators" in changed:
+        conversation.mediators.set(mediators)
+    if "parties" in changed:
+        conversation.parties.set(parties)
+    # The timeline says which conversation and what changed, never the report itself.
+    timeline.record(
+        case=case,
+        kind=EventKind.CONVERSATION_CORRECTED,
+        actor=actor,
+        reason=_("%(kind)s van %(date)s: %(fields)s")
+        % {
+            "kind": conversation.get_kind_display(),
+            "date": conversation.held_on.strftime("%d-%m-%Y"),
+            "fields": ", ".join(revision.changed_field_labels()),
+        },
+        at=now,
+    )
+    return revision

@@ -25,4 +25,10 @@ urlpatterns = [
     path("<str:reference>/partijen/<int:party_id>/verder-zonder/", views.leave_out, name="leave_out"),
     path("<str:reference>/partijen/<int:party_id>/inzage/", views.subject_access, name="subject_access"),
     path("<str:reference>/partijen/<int:party_id>/wissen/", views.erase_resident, name="erase_resident"),
+    # Correcting a conversation (#18).
+    path(
+        "<str:reference>/gesprekken/<int:conversation_id>/corrigeren/",
+        views.edit_conversation,
+        name="edit_conversation",
+    ),
 ]

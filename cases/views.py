@@ -212,9 +212,8 @@ def _render_detail(request, case, *, status=200, **bound):
         "parties": parties,
         "refusals": _refusal_steps(case, parties),
         "events": case.events.select_related("actor"),
-        "conversations": case.conversations.select_related("author").prefetch_related(
-            "mediators", "parties", "agreements"
-        ),
+        # Each with `may_correct`, and for coordinators the earlier versions (`history`).
+        "conversations": selectors.conversations_for_case_page(request.user, case),
         "agreements": case.agreements.all(),
         "assignments": assignments,
         "active_assignments": active,
@@ -275,15 +274,11 @@ def _refusal_steps(case, parties) -> dict | None:
 
 def _render_mediator_detail(request, case, *, status=200, **bound):
     profile = getattr(request.user, "mediator_profile", None)
-    conversations = (
-        case.conversations.filter(mediators=profile).select_related("author").prefetch_related("parties", "agreements")
-        if profile
-        else Conversation.objects.none()
-    )
     context = {
         "case": case,
         "parties": case.parties.all(),
-        "conversations": conversations.distinct(),
+        # Only the conversations they took part in (selectors.conversations_for_case_page).
+        "conversations": selectors.conversations_for_case_page(request.user, case),
         # What they are to mediate and what was agreed (in any conversation of the case).
         "agreements": case.agreements.all(),
         "conversation_form": bound.get("conversation_form") or ConversationForm(case=case),
@@ -695,3 +690,73 @@ def bulk_export(request):
         return redirect(back)
     audit.export_made(request, kind="zaken_csv", count=len(rows))
     return exports.csv_response("zaken", [header, *rows])
+
+
+# --- Correcting a conversation (#18) ------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def edit_conversation(request, reference, conversation_id):
+    """Correct or add to a logged conversation; coordinators see its earlier versions below."""
+    from .forms import ConversationCorrectionForm
+
+    case = _get_case(request, reference)
+    conversation = get_object_or_404(Conversation, pk=conversation_id, case=case)
+    conversation.case = case
+    # Not found for whoever may not correct it: a mediator learns nothing of conversations
+    # they did not take part in (selectors.may_correct_conversation is the rule).
+    if not selectors.may_correct_conversation(request.user, conversation):
+        raise Http404
+    stale = False
+    if request.method == "POST":
+        form = ConversationCorrectionForm(request.POST, conversation=conversation)
+        if form.is_valid():
+            data = form.cleaned_data
+            mediators = list(data["mediators"])
+            profile = getattr(request.user, "mediator_profile", None)
+            if not request.user.has_perm(PERM_COORDINATE) and profile is not None and profile not in mediators:
+                mediators.append(profile)  # a mediator who corrects stays in the conversation
+            try:
+                with transaction.atomic():
+                    revision = services.conversation_correct(
+                        conversation=conversation,
+                        actor=request.user,
+                        expected_updated_at=data["expected_updated_at"],
+                        reason=data.get("reason", ""),
+                        kind=data["kind"],
+                        held_on=data["held_on"],
+                        duration_minutes=data.get("duration_minutes"),
+                        mediators=mediators,
+                        parties=list(data["parties"]),
+                        care_worker=data.get("care_worker", ""),
+                        report=data.get("report", ""),
+                    )
+            except ValidationError as error:
+                add_service_errors(form, error)
+                if getattr(error, "code", None) == "stale":
+                    stale = True
+                    conversation.refresh_from_db()
+                    conversation.case = case
+                    form.show_current(conversation)
+            else:
+                if revision is None:
+                    messages.info(request, _("Er was niets gewijzigd, dus er is niets opgeslagen."))
+                else:
+                    messages.success(request, _("Het verslag is gecorrigeerd. De eerdere versie is bewaard."))
+                return redirect(case)
+    else:
+        audit.case_viewed(request, case)
+        form = ConversationCorrectionForm(conversation=conversation)
+    is_coordinator = request.user.has_perm(PERM_COORDINATE)
+    return render(
+        request,
+        "cases/conversation_edit.html",
+        {
+            "case": case,
+            "conversation": conversation,
+            "form": form,
+            "stale": stale,
+            # The earlier versions: for coordinators only.
+            "revisions": list(conversation.revisions.select_related("revised_by")) if is_coordinator else [],
+        },
+    )

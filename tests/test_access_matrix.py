@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from buurtbemiddeling.constants import Role
 from buurtbemiddeling.factories import UserFactory
+from cases.constants import ConversationKind
 from cases.factories import MediatorProfileFactory
 from cases.models import CaseEvent
-from cases.services import mediator_assign
+from cases.services import conversation_log, mediator_assign
 from referrals.services import referral_submit
 from tests.buurtbemiddeling.test_urls import iter_patterns
 
@@ -103,6 +104,8 @@ POLICIES = {
     "cases:participation": (CASE_COORDINATOR, "post"),
     "cases:subject_access": (CASE_COORDINATOR, "get"),
     "cases:erase_resident": (CASE_COORDINATOR, "post"),
+    # The world's conversation was logged by the assigned mediator, so they may correct it.
+    "cases:edit_conversation": (CASE_SHARED, "get"),
     "referrals:list": (REFERRER_PAGE, "get"),
     "referrals:create": (REFERRER_PAGE, "get"),
     "referrals:advice": (REFERRER_PAGE, "get"),
@@ -170,10 +173,19 @@ def world(service, other_service, coordinator, mediator, mediator_user, referrer
     assignment = mediator_assign(case=case, mediator=mediator, actor=coordinator)
     other_mediator = UserFactory(username="bemiddelaar.ander", service=service, role=Role.MEDIATOR)
     MediatorProfileFactory(service=service, user=other_mediator)
+    conversation = conversation_log(
+        case=case,
+        actor=mediator_user,
+        kind=ConversationKind.INTAKE_A,
+        held_on=today,
+        mediators=[mediator],
+        report="Matrix verslag",
+    )
     return {
         "case": case,
         "referral": referral,
         "assignment": assignment,
+        "conversation": conversation,
         "party": case.parties.first(),
         "partner": partner,
         "users": {
@@ -195,6 +207,7 @@ def url_for(pattern: str, name: str, world) -> str:
         "reference": world["case"].reference,
         "party_id": world["party"].pk,
         "assignment_id": world["assignment"].pk,
+        "conversation_id": world["conversation"].pk,
         "referral_id": world["referral"].pk,
         "partner_id": world["partner"].pk,
         "fmt": "csv",
@@ -228,7 +241,7 @@ def test_every_page_answers_every_visitor_as_its_policy_says(client, world, patt
             assert not location.startswith("/inloggen/"), f"{name} sent {visitor} to the login page"
         if policy is not PUBLIC and status == 404:
             # Allowed roles may still get 404 for a made-up sub-object, never for the page itself.
-            assert re.search(r"<int:(?!party_id|assignment_id|referral_id|partner_id)\w+>", pattern), (
+            assert re.search(r"<int:(?!party_id|assignment_id|conversation_id|referral_id|partner_id)\w+>", pattern), (
                 f"{name}: 404 for {visitor}"
             )
     else:

@@ -19,7 +19,7 @@ from buurtbemiddeling.personal_data import NULL, TOMBSTONE
 from cases import privacy
 from cases.constants import CaseStatus, ConversationKind
 from cases.models import Agreement, Assignment, Case, CaseEvent, Conversation, MediatorAcquaintance, Outcome, Party
-from cases.services import assignment_end, case_transition, conversation_log, mediator_assign
+from cases.services import assignment_end, case_transition, conversation_correct, conversation_log, mediator_assign
 from organisations.factories import PartnerOrganisationFactory
 from partners.constants import DisclosureMethod, JointVisitOutcome
 from partners.models import Accompaniment, DisclosureConsent, JointVisit, PreTrajectory
@@ -92,6 +92,14 @@ def full_case(make_case, coordinator, mediator, service, today):
         report="verslag",
         parties=[party_a, party_b],
         agreements=["afspraak"],
+    )
+    conversation_correct(
+        conversation=case.conversations.get(),
+        actor=coordinator,
+        expected_updated_at=None,
+        reason="aangevuld",
+        report="verslag, aangevuld",
+        care_worker="Hanna Hulp",
     )
     MediatorAcquaintance.objects.create(mediator=mediator, party=party_a, note="kent")
     referral = Referral.objects.create(

@@ -500,6 +500,9 @@ def test_the_case_page_uses_the_same_queries_for_a_short_and_a_long_history(make
 
     response, large = _get(client, long.get_absolute_url())
 
-    assert len(large) == len(small), _same_queries(small, large)
+    # The long case has conversations: one query more for their earlier versions (#18),
+    # which a case without conversations does not make. Many conversations cost no more
+    # than one (tests/cases/test_conversation_corrections.py).
+    assert len(large) == len(small) + 1, _same_queries(small, large)
     # The whole timeline is on the page, not just a first few entries.
     assert response.text.count("Afspraken houden niet.") == 4
