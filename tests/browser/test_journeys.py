@@ -110,6 +110,61 @@ def test_coordinator_takes_a_phone_report_from_intake_to_closed_as_resolved(visi
     visit.check_page("figures")
 
 
+def test_coordinator_keeps_the_case_file_right_after_intake(visit, service, make_case):
+    """An edit, a party's new phone number, a note, a refusal and going on without them, a handover."""
+    carla = UserFactory(username="carla", service=service, role=Role.COORDINATOR, first_name="Carla")
+    UserFactory(username="dirk", service=service, role=Role.COORDINATOR, first_name="Dirk", last_name="Dekker")
+    NeighbourhoodFactory(service=service, name="Centrum")
+    case = make_case(actor=carla, coordinator=carla)
+    page = visit.page
+    log_in(visit, carla.username, DEMO_PASSWORD)
+    visit.goto(case.get_absolute_url())
+
+    page.get_by_role("link", name="Gegevens wijzigen").click()
+    page.wait_for_load_state()
+    visit.check_page("case edit")
+    page.select_option("#id_neighbourhood", label="Centrum")
+    page.get_by_label("Urgent").check()
+    page.get_by_role("button", name="Opslaan").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("De gegevens van de zaak zijn opgeslagen.").is_visible()
+    assert page.get_by_text("wijk: - → Centrum").is_visible()
+
+    page.get_by_role("link", name="Wijzigen Partij B (buren)").click()
+    page.wait_for_load_state()
+    visit.check_page("party edit")
+    page.fill("#id_phone", "06 9876 5432")
+    page.get_by_role("button", name="Opslaan").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("0698765432").first.is_visible()
+
+    open_action(page, "Notitie toevoegen")
+    page.fill("#id_text", "Belde terug, spreekt vrijdag met de buurman.")
+    page.get_by_role("button", name="Notitie opslaan").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("De notitie staat in de tijdlijn.").is_visible()
+
+    party_b = case.parties.get(side="B")
+    page.select_option(f"#participation-{party_b.pk}", label="Weigert")
+    page.locator("form", has=page.locator(f"#participation-{party_b.pk}")).get_by_role("button", name="Opslaan").click()
+    page.wait_for_load_state()
+    assert page.locator("#refusal").is_visible()
+    visit.check_page("case page, a party refuses")
+    page.get_by_role("button", name="Doorgaan zonder Partij B (buren)").click()
+    page.wait_for_load_state()
+    assert page.locator("#refusal").count() == 0
+    assert page.get_by_text("verder zonder deze partij").is_visible()
+
+    open_action(page, "Overdragen aan een andere coördinator")
+    page.select_option("#id_coordinator", label="Dirk Dekker")
+    page.get_by_role("button", name="Overdragen", exact=True).click()
+    page.wait_for_load_state()
+    assert page.get_by_text("De zaak is overgedragen aan Dirk Dekker.").is_visible()
+    visit.check_page("case page, handed over")
+    case.refresh_from_db()
+    assert case.coordinator.username == "dirk" and case.is_urgent and case.neighbourhood.name == "Centrum"
+
+
 def test_mediator_sees_only_their_own_cases(visit, service, coordinator, make_case):
     user = UserFactory(username="mees", service=service, role=Role.MEDIATOR)
     TOTPDevice.objects.create(user=user, name="Telefoon", confirmed=True)  # set up earlier
