@@ -153,7 +153,7 @@ def test_coordinator_keeps_the_case_file_right_after_intake(visit, service, make
     page.get_by_role("button", name="Doorgaan zonder Partij B (buren)").click()
     page.wait_for_load_state()
     assert page.locator("#refusal").count() == 0
-    assert page.get_by_text("verder zonder deze partij").is_visible()
+    assert page.get_by_text("verder zonder deze partij", exact=True).is_visible()
 
     open_action(page, "Overdragen aan een andere coördinator")
     page.select_option("#id_coordinator", label="Dirk Dekker")
