@@ -94,6 +94,21 @@ class EventKind(models.TextChoices):
     PARTICIPATION_CHANGED = "participation_changed", _("Deelname gewijzigd")
     NOTE = "note", _("Notitie")
     COORDINATOR_CHANGED = "coordinator_changed", _("Overgedragen aan een andere coördinator")
+    # Agreements followed up (#18).
+    AGREEMENT_REVIEW_CHANGED = "agreement_review_changed", _("Evaluatiedatum afspraak gewijzigd")
+    AGREEMENT_JUDGED = "agreement_judged", _("Afspraak beoordeeld")
+
+
+# --- Agreements followed up (#18) ---------------------------------------------------------
+
+
+class AgreementKept(models.TextChoices):
+    """Whether an agreement held, as judged at follow-up (nazorg). Empty: not judged yet."""
+
+    NOT_JUDGED = "", _("Nog niet beoordeeld")
+    KEPT = "kept", _("Nagekomen")
+    PARTLY = "partly", _("Deels nagekomen")
+    NOT_KEPT = "not_kept", _("Niet nagekomen")
 
 
 # Reference lists a new service starts with (admins edit them per service afterwards).

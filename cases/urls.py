@@ -21,4 +21,7 @@ urlpatterns = [
     path("<str:reference>/partijen/<int:party_id>/deelname/", views.set_participation, name="participation"),
     path("<str:reference>/partijen/<int:party_id>/inzage/", views.subject_access, name="subject_access"),
     path("<str:reference>/partijen/<int:party_id>/wissen/", views.erase_resident, name="erase_resident"),
+    # Agreements followed up (#18).
+    path("<str:reference>/afspraken/<int:agreement_id>/evaluatie/", views.agreement_review, name="agreement_review"),
+    path("<str:reference>/afspraken/<int:agreement_id>/beoordeling/", views.agreement_judge, name="agreement_judge"),
 ]

@@ -16,7 +16,7 @@ from buurtbemiddeling.constants import Role
 from buurtbemiddeling.factories import UserFactory
 from cases.factories import MediatorProfileFactory
 from cases.models import CaseEvent
-from cases.services import mediator_assign
+from cases.services import conversation_log, mediator_assign
 from referrals.services import referral_submit
 from tests.buurtbemiddeling.test_urls import iter_patterns
 
@@ -99,6 +99,8 @@ POLICIES = {
     "cases:participation": (CASE_COORDINATOR, "post"),
     "cases:subject_access": (CASE_COORDINATOR, "get"),
     "cases:erase_resident": (CASE_COORDINATOR, "post"),
+    "cases:agreement_review": (CASE_COORDINATOR, "post"),
+    "cases:agreement_judge": (CASE_COORDINATOR, "post"),
     "referrals:list": (REFERRER_PAGE, "get"),
     "referrals:create": (REFERRER_PAGE, "get"),
     "referrals:advice": (REFERRER_PAGE, "get"),
@@ -164,12 +166,16 @@ def world(service, other_service, coordinator, mediator, mediator_user, referrer
     )
     case = referral.case
     assignment = mediator_assign(case=case, mediator=mediator, actor=coordinator)
+    conversation = conversation_log(
+        case=case, actor=coordinator, kind="joint", held_on=today, agreements=["Matrix afspraak"]
+    )
     other_mediator = UserFactory(username="bemiddelaar.ander", service=service, role=Role.MEDIATOR)
     MediatorProfileFactory(service=service, user=other_mediator)
     return {
         "case": case,
         "referral": referral,
         "assignment": assignment,
+        "agreement": conversation.agreements.get(),
         "party": case.parties.first(),
         "partner": partner,
         "users": {
@@ -191,6 +197,7 @@ def url_for(pattern: str, name: str, world) -> str:
         "reference": world["case"].reference,
         "party_id": world["party"].pk,
         "assignment_id": world["assignment"].pk,
+        "agreement_id": world["agreement"].pk,
         "referral_id": world["referral"].pk,
         "partner_id": world["partner"].pk,
         "fmt": "csv",
@@ -224,7 +231,7 @@ def test_every_page_answers_every_visitor_as_its_policy_says(client, world, patt
             assert not location.startswith("/inloggen/"), f"{name} sent {visitor} to the login page"
         if policy is not PUBLIC and status == 404:
             # Allowed roles may still get 404 for a made-up sub-object, never for the page itself.
-            assert re.search(r"<int:(?!party_id|assignment_id|referral_id|partner_id)\w+>", pattern), (
+            assert re.search(r"<int:(?!party_id|assignment_id|agreement_id|referral_id|partner_id)\w+>", pattern), (
                 f"{name}: 404 for {visitor}"
             )
     else:
