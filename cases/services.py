@@ -524,7 +524,8 @@ def _follow_up_from_agreements(case: Case) -> str:
 def _locked_agreement(agreement: Agreement) -> tuple[Case, Agreement]:
     # The case first, then the agreement: the order every write to a case takes.
     case = Case.objects.select_for_update().get(pk=agreement.case_id)
-    agreement = Agreement.objects.select_for_update().select_related("conversation").get(pk=agreement.pk)
+    # Only the agreement's own row (its conversation, an outer join, cannot be locked).
+    agreement = Agreement.objects.select_for_update(of=("self",)).select_related("conversation").get(pk=agreement.pk)
     agreement.case = case
     return case, agreement
 
