@@ -147,8 +147,8 @@ class ConversationAdmin(ServiceScopedAdmin):
 @admin.register(Agreement)
 class AgreementAdmin(ServiceScopedAdmin):
     service_field = "case__service"
-    list_display = ["__str__", "case", "review_on", "is_kept"]
-    list_filter = ["is_kept"]
+    list_display = ["__str__", "case", "review_on", "kept", "kept_judged_on"]
+    list_filter = ["kept"]
     search_fields = ["case__reference"]
     raw_id_fields = ["case", "conversation"]
     list_select_related = ["case"]

@@ -99,6 +99,21 @@ class EventKind(models.TextChoices):
     PARTY_EDITED = "party_edited", _("Partijgegevens gewijzigd")
     PARTY_LEFT_OUT = "party_left_out", _("Verder zonder deze partij")
     CONVERSATION_CORRECTED = "conversation_corrected", _("Verslag gecorrigeerd")
+    # Agreements followed up (#18).
+    AGREEMENT_REVIEW_CHANGED = "agreement_review_changed", _("Evaluatiedatum afspraak gewijzigd")
+    AGREEMENT_JUDGED = "agreement_judged", _("Afspraak beoordeeld")
+
+
+# --- Agreements followed up (#18) ---------------------------------------------------------
+
+
+class AgreementKept(models.TextChoices):
+    """Whether an agreement held, as judged at follow-up (nazorg). Empty: not judged yet."""
+
+    NOT_JUDGED = "", _("Nog niet beoordeeld")
+    KEPT = "kept", _("Nagekomen")
+    PARTLY = "partly", _("Deels nagekomen")
+    NOT_KEPT = "not_kept", _("Niet nagekomen")
 
 
 # Participation a refusal ends in (Participation.REFUSED / WITHDRAWN), for the outcomes and

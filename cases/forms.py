@@ -23,7 +23,7 @@ from organisations.constants import OrganisationKind
 from organisations.models import PartnerOrganisation
 
 from . import workflow
-from .constants import CaseStatus, Channel, ConversationKind, Participation, Side, Tenure
+from .constants import AgreementKept, CaseStatus, Channel, ConversationKind, Participation, Side, Tenure
 from .models import ConflictType, MediatorProfile, Outcome, Party, UnsuitabilityReason
 from .selectors import QUEUE_TITLES, case_filter_choices
 
@@ -570,3 +570,62 @@ class ConversationCorrectionForm(SingleValueMixin, ConversationForm):
         """
         self.data = self.data.copy()
         self.data[self.add_prefix("expected_updated_at")] = self.stamp(conversation)
+
+
+# --- Agreements followed up (#18) ---------------------------------------------------------
+
+
+class AgreementReviewForm(SingleValueMixin, forms.Form):
+    """A new review date for one agreement; the page's date goes along (stale pages)."""
+
+    review_on = forms.DateField(
+        label=_("Evalueren op"),
+        widget=DateInput(),
+        error_messages={
+            "required": _("Kies de datum waarop de afspraak geëvalueerd wordt."),
+            "invalid": _("Vul een geldige datum in, bijvoorbeeld 15-03-2026."),
+        },
+    )
+    # What the page showed; empty when the agreement had no review date.
+    expected_review_on = forms.DateField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, agreement, number: int | None = None, **kwargs):
+        kwargs.setdefault("prefix", f"agreement-{agreement.pk}")
+        kwargs.setdefault("initial", {"review_on": agreement.review_on, "expected_review_on": agreement.review_on})
+        super().__init__(*args, **kwargs)
+        self.agreement = agreement
+        if number:
+            self.fields["review_on"].label = _("Evalueren op (afspraak %(number)d)") % {"number": number}
+
+    def clean_expected_review_on(self):
+        # A tampered or garbled hidden field is not "the page showed no date".
+        if self.data.get(self.add_prefix("expected_review_on")) and self.cleaned_data.get("expected_review_on") is None:
+            raise ValidationError(_("De pagina was verouderd. Bekijk de zaak opnieuw."))
+        return self.cleaned_data.get("expected_review_on")
+
+
+class AgreementJudgeForm(SingleValueMixin, forms.Form):
+    """Whether one agreement held, judged at follow-up; the page's judgement goes along."""
+
+    kept = forms.ChoiceField(
+        label=_("Beoordeling"),
+        choices=[("", _("Kies…")), *[(v, label) for v, label in AgreementKept.choices if v]],
+        error_messages={
+            "required": _("Kies of de afspraak is nagekomen, deels nagekomen of niet nagekomen."),
+            "invalid_choice": _("Kies of de afspraak is nagekomen, deels nagekomen of niet nagekomen."),
+        },
+    )
+    expected_kept = forms.ChoiceField(
+        choices=AgreementKept.choices,
+        widget=forms.HiddenInput,
+        required=False,
+        error_messages={"invalid_choice": _("De pagina was verouderd. Bekijk de zaak opnieuw.")},
+    )
+
+    def __init__(self, *args, agreement, number: int | None = None, **kwargs):
+        kwargs.setdefault("prefix", f"agreement-{agreement.pk}")
+        kwargs.setdefault("initial", {"kept": agreement.kept, "expected_kept": agreement.kept})
+        super().__init__(*args, **kwargs)
+        self.agreement = agreement
+        if number:
+            self.fields["kept"].label = _("Beoordeling (afspraak %(number)d)") % {"number": number}

@@ -31,6 +31,7 @@ from .constants import (
     ENDED_STATUSES,
     FITS_PARTICIPATION,
     OPEN_STATUSES,
+    AgreementKept,
     CaseStatus,
     Channel,
     ConversationKind,
@@ -663,18 +664,57 @@ class Agreement(TimeStampedModel):
         blank=True,
         related_name="agreements",
     )
+    # The case's service, copied (as on Conversation): the figures count a service's judged
+    # agreements in a period through (service, kept_judged_on) without joining its cases.
+    service = models.ForeignKey(
+        MediationService,
+        verbose_name=_("bemiddelingsorganisatie"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
     text = models.TextField(_("afspraak"), max_length=2000, validators=[validate_no_control_characters])
     review_on = models.DateField(_("evalueren op"), null=True, blank=True)
-    is_kept = models.BooleanField(_("nagekomen"), null=True, blank=True)
+    # Judged at follow-up (services.agreement_judge): whether it held, and when that was judged.
+    kept = models.CharField(
+        _("nagekomen"), max_length=10, choices=AgreementKept.choices, blank=True, default=AgreementKept.NOT_JUDGED
+    )
+    kept_judged_on = models.DateField(_("beoordeeld op"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("afspraak")
         verbose_name_plural = _("afspraken")
         ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kept__in=AgreementKept.values), name="agreement_kept_valid"),
+            # A judgement has its date, and only a judgement has one.
+            models.CheckConstraint(
+                condition=Q(kept=AgreementKept.NOT_JUDGED, kept_judged_on__isnull=True)
+                | (~Q(kept=AgreementKept.NOT_JUDGED) & Q(kept_judged_on__isnull=False)),
+                name="agreement_judged_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["service", "kept_judged_on"], name="agreement_service_judged_idx"),  # figures
+        ]
 
     def __str__(self):
         # Not the text: this string ends up in logs.
         return f"{_('Afspraak')} #{self.pk}"
+
+    def full_clean(self, *args, **kwargs):
+        # Filled here too (not only in save()): callers validate before saving and never set it.
+        if self.case_id is not None:
+            self.service_id = self.case.service_id
+        super().full_clean(*args, **kwargs)
+
+    def save(self, *args, **kwargs):
+        self.service_id = self.case.service_id  # always the case's own service
+        super().save(*args, **kwargs)
+
+    @property
+    def is_judged(self) -> bool:
+        return self.kept != AgreementKept.NOT_JUDGED
 
 
 class CaseTombstone(models.Model):
@@ -778,7 +818,8 @@ personal_data.register(
     personal={"text": TEXT},
     case="case",
     resident="conversation__parties",
-    export=["review_on", "is_kept"],
+    non_personal=["kept"],
+    export=["review_on", "kept", "kept_judged_on"],
     audited=True,
 )
 personal_data.register(CaseTombstone, non_personal=["reference"])

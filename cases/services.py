@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -24,6 +24,7 @@ from .constants import (
     DEFAULT_OUTCOMES,
     DEFAULT_UNSUITABILITY_REASONS,
     OPEN_STATUSES,
+    AgreementKept,
     CaseStatus,
     Channel,
     ConversationKind,
@@ -790,3 +791,158 @@ def conversation_correct(
         at=now,
     )
     return revision
+
+
+# --- Agreements followed up (#18) ---------------------------------------------------------
+#
+# The follow-up date and the agreements: `Case.follow_up_due_on` is scheduled only from
+# agreements (`conversation_log`). While the case is open and has that date, it is the
+# earliest review date of the case's agreements not yet judged: moving a review date or
+# judging an agreement moves it along, and judging the last one clears it (the follow-up is
+# done, as after a follow-up call). A case without a follow-up date (none scheduled, the call
+# was made, or the case ended) gets none from these changes.
+
+MAX_REVIEW_AHEAD_DAYS = 2 * 365
+
+
+def _agreement_label(agreement: Agreement) -> str:
+    """ "Afspraak 2 van 3": which agreement, by its number in the case, never by its text."""
+    ids = list(
+        Agreement.objects.filter(case_id=agreement.case_id).order_by("created_at", "id").values_list("pk", flat=True)
+    )
+    return _("Afspraak %(number)d van %(total)d") % {"number": ids.index(agreement.pk) + 1, "total": len(ids)}
+
+
+def _follow_up_from_agreements(case: Case) -> str:
+    """Keep the case's follow-up date on its agreements (the rule above); what changed, for the timeline."""
+    if not case.is_open or case.follow_up_due_on is None:
+        return ""
+    earliest = (
+        case.agreements.filter(kept=AgreementKept.NOT_JUDGED, review_on__isnull=False)
+        .order_by()
+        .aggregate(earliest=Min("review_on"))["earliest"]
+    )
+    if earliest == case.follow_up_due_on:
+        return ""
+    case.follow_up_due_on = earliest
+    case.full_clean()
+    case.save(update_fields=["follow_up_due_on", "updated_at"])
+    if earliest is None:
+        return _("alle afspraken beoordeeld, nazorg afgerond")
+    return _("nazorg nu gepland op %(date)s") % {"date": earliest.strftime("%d-%m-%Y")}
+
+
+def _locked_agreement(agreement: Agreement) -> tuple[Case, Agreement]:
+    # The case first, then the agreement: the order every write to a case takes.
+    case = Case.objects.select_for_update().get(pk=agreement.case_id)
+    # Only the agreement's own row (its conversation, an outer join, cannot be locked).
+    agreement = Agreement.objects.select_for_update(of=("self",)).select_related("conversation").get(pk=agreement.pk)
+    agreement.case = case
+    return case, agreement
+
+
+@transaction.atomic
+def agreement_set_review_date(
+    *,
+    agreement: Agreement,
+    review_on: dt.date | None,
+    actor: User | AnonymousUser | None,
+    expected_review_on: dt.date | None,
+    at: dt.datetime | None = None,
+) -> Agreement:
+    """Move the date an agreement is to be evaluated (coordinator), while the case is open.
+
+    Not before the day it was agreed (the conversation's date), not more than two years
+    ahead. `expected_review_on` is the date the page showed: when someone else changed it
+    since, nothing is overwritten. The case's follow-up date follows (see above).
+    """
+    case, agreement = _locked_agreement(agreement)
+    if not workflow.moves_agreement_reviews(case.status):
+        raise ValidationError(
+            _("Deze zaak is %(status)s: de evaluatiedatum van een afspraak kan niet meer wijzigen.")
+            % {"status": case.get_status_display().lower()}
+        )
+    if agreement.review_on != expected_review_on:
+        raise ValidationError(
+            _(
+                "Iemand anders heeft de evaluatiedatum van deze afspraak intussen gewijzigd (nu: %(date)s). "
+                "Bekijk de zaak opnieuw."
+            )
+            % {"date": agreement.review_on.strftime("%d-%m-%Y") if agreement.review_on else _("geen datum")}
+        )
+    today = timezone.localdate(at or timezone.now())
+    agreed_on = agreement.conversation.held_on if agreement.conversation else timezone.localdate(agreement.created_at)
+    latest = today + dt.timedelta(days=MAX_REVIEW_AHEAD_DAYS)
+    if review_on is None:
+        raise ValidationError({"review_on": _("Kies de datum waarop de afspraak geëvalueerd wordt.")})
+    if review_on < agreed_on:
+        raise ValidationError(
+            {
+                "review_on": _("De evaluatiedatum kan niet vóór de dag van de afspraak liggen (%(date)s).")
+                % {"date": agreed_on.strftime("%d-%m-%Y")}
+            }
+        )
+    if review_on > latest:
+        raise ValidationError(
+            {
+                "review_on": _("Kies een evaluatiedatum binnen twee jaar (uiterlijk %(date)s).")
+                % {"date": latest.strftime("%d-%m-%Y")}
+            }
+        )
+    if review_on == agreement.review_on:
+        return agreement
+    before = agreement.review_on
+    agreement.review_on = review_on
+    agreement.full_clean()
+    agreement.save(update_fields=["review_on", "updated_at"])
+    reason = _("%(agreement)s: evalueren op %(date)s") % {
+        "agreement": _agreement_label(agreement),
+        "date": review_on.strftime("%d-%m-%Y"),
+    }
+    if before:
+        reason += " " + _("(was %(date)s)") % {"date": before.strftime("%d-%m-%Y")}
+    if follow_up := _follow_up_from_agreements(case):
+        reason += f"; {follow_up}"
+    timeline.record(case=case, kind=EventKind.AGREEMENT_REVIEW_CHANGED, actor=actor, reason=reason, at=at)
+    return agreement
+
+
+@transaction.atomic
+def agreement_judge(
+    *,
+    agreement: Agreement,
+    kept: str,
+    actor: User | AnonymousUser | None,
+    expected_kept: str | None = None,
+    at: dt.datetime | None = None,
+) -> Agreement:
+    """Record at follow-up whether an agreement held: kept, partly or not kept, judged today.
+
+    In mediation or at follow-up only (workflow.judges_agreements). A judgement may be
+    corrected later (it gets the new date); `expected_kept` is the judgement the page
+    showed, so a stale page overwrites nobody's. The case's follow-up date follows (see above).
+    """
+    case, agreement = _locked_agreement(agreement)
+    if not workflow.judges_agreements(case.status):
+        raise ValidationError(
+            _("Deze zaak is %(status)s: afspraken worden beoordeeld in bemiddeling of bij nazorg, niet in deze status.")
+            % {"status": case.get_status_display().lower()}
+        )
+    if expected_kept is not None and agreement.kept != expected_kept:
+        raise ValidationError(
+            _("Iemand anders heeft deze afspraak intussen beoordeeld (nu: %(kept)s). Bekijk de zaak opnieuw.")
+            % {"kept": agreement.get_kept_display().lower()}
+        )
+    if kept not in AgreementKept.values or kept == AgreementKept.NOT_JUDGED:
+        raise ValidationError({"kept": _("Kies of de afspraak is nagekomen, deels nagekomen of niet nagekomen.")})
+    if kept == agreement.kept:
+        return agreement
+    agreement.kept = kept
+    agreement.kept_judged_on = timezone.localdate(at or timezone.now())
+    agreement.full_clean()
+    agreement.save(update_fields=["kept", "kept_judged_on", "updated_at"])
+    reason = f"{_agreement_label(agreement)}: {agreement.get_kept_display().lower()}"
+    if follow_up := _follow_up_from_agreements(case):
+        reason += f"; {follow_up}"
+    timeline.record(case=case, kind=EventKind.AGREEMENT_JUDGED, actor=actor, reason=reason, at=at)
+    return agreement

@@ -31,4 +31,7 @@ urlpatterns = [
         views.edit_conversation,
         name="edit_conversation",
     ),
+    # Agreements followed up (#18).
+    path("<str:reference>/afspraken/<int:agreement_id>/evaluatie/", views.agreement_review, name="agreement_review"),
+    path("<str:reference>/afspraken/<int:agreement_id>/beoordeling/", views.agreement_judge, name="agreement_judge"),
 ]

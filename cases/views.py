@@ -20,6 +20,8 @@ from . import panels, privacy, selectors, services, workflow
 from .constants import Side
 from .forms import (
     AddPartyForm,
+    AgreementJudgeForm,
+    AgreementReviewForm,
     AssignMediatorForm,
     CaseEditForm,
     CaseFilterForm,
@@ -35,7 +37,7 @@ from .forms import (
     ReporterPartyForm,
     TransitionForm,
 )
-from .models import Assignment, Case, Conversation, Outcome, Party, UnsuitabilityReason
+from .models import Agreement, Assignment, Case, Conversation, Outcome, Party, UnsuitabilityReason
 
 PAGE_SIZE = 50
 SEARCH_SESSION_KEY = "case_search"
@@ -215,6 +217,7 @@ def _render_detail(request, case, *, status=200, **bound):
         # Each with `may_correct`, and for coordinators the earlier versions (`history`).
         "conversations": selectors.conversations_for_case_page(request.user, case),
         "agreements": case.agreements.all(),
+        "agreement_rows": _agreement_rows(case, bound),
         "assignments": assignments,
         "active_assignments": active,
         "transition_forms": transition_forms,
@@ -658,6 +661,45 @@ def party_edit(request, reference, party_id):
     )
 
 
+# --- Agreements followed up (#18) ---------------------------------------------------------
+
+
+def _agreement_rows(case, bound: dict) -> list[dict]:
+    """Each agreement of the case with its number and forms (a submitted one in its place).
+
+    One query for the agreements; the forms have fixed choices, so none per agreement.
+    """
+    agreements = list(case.agreements.all())
+    review_forms = bound.get("agreement_review_forms") or {}
+    judge_forms = bound.get("agreement_judge_forms") or {}
+    may_review = workflow.moves_agreement_reviews(case.status)
+    may_judge = workflow.judges_agreements(case.status)
+    rows = []
+    for number, agreement in enumerate(agreements, start=1):
+        review_form = review_forms.get(agreement.pk)
+        judge_form = judge_forms.get(agreement.pk)
+        if review_form is None and may_review:
+            review_form = AgreementReviewForm(agreement=agreement, number=number)
+        if judge_form is None and may_judge:
+            judge_form = AgreementJudgeForm(agreement=agreement, number=number)
+        rows.append(
+            {
+                "agreement": agreement,
+                "number": number,
+                "total": len(agreements),
+                "review_form": review_form,
+                "judge_form": judge_form,
+            }
+        )
+    return rows
+
+
+def _case_agreement(request, reference, agreement_id):
+    """The case (as the visitor may see it) and one of its own agreements, else 404."""
+    case = _get_case(request, reference)
+    return case, get_object_or_404(Agreement, pk=agreement_id, case=case)
+
+
 @require_POST
 @permission_required(PERM_COORDINATE, raise_exception=True)
 def leave_out(request, reference, party_id):
@@ -675,6 +717,29 @@ def leave_out(request, reference, party_id):
             % {"side": party.get_side_display()},
         )
     return redirect(case)
+
+
+def agreement_review(request, reference, agreement_id):
+    """A new review date for one agreement."""
+    case, agreement = _case_agreement(request, reference, agreement_id)
+    form = AgreementReviewForm(request.POST, agreement=agreement)
+    if form.is_valid():
+        try:
+            agreement = services.agreement_set_review_date(
+                agreement=agreement,
+                review_on=form.cleaned_data["review_on"],
+                actor=request.user,
+                expected_review_on=form.cleaned_data["expected_review_on"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("De afspraak wordt geëvalueerd op %(date)s.") % {"date": agreement.review_on.strftime("%d-%m-%Y")},
+            )
+            return redirect(case)
+    return _render_detail(request, case, agreement_review_forms={agreement.pk: form})
 
 
 @require_POST
@@ -760,3 +825,25 @@ def edit_conversation(request, reference, conversation_id):
             "revisions": list(conversation.revisions.select_related("revised_by")) if is_coordinator else [],
         },
     )
+
+
+def agreement_judge(request, reference, agreement_id):
+    """Whether one agreement held, at follow-up."""
+    case, agreement = _case_agreement(request, reference, agreement_id)
+    form = AgreementJudgeForm(request.POST, agreement=agreement)
+    if form.is_valid():
+        try:
+            agreement = services.agreement_judge(
+                agreement=agreement,
+                kept=form.cleaned_data["kept"],
+                actor=request.user,
+                expected_kept=form.cleaned_data["expected_kept"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("De afspraak is beoordeeld: %(kept)s.") % {"kept": agreement.get_kept_display().lower()}
+            )
+            return redirect(case)
+    return _render_detail(request, case, agreement_judge_forms={agreement.pk: form})

@@ -122,6 +122,22 @@ def steps_after_refusal(source: str) -> list[Transition]:
     return [t for t in allowed_transitions(source) if t.target in (S.CLOSED, S.UNSUITABLE)]
 
 
+# Agreements are followed up while the case runs (#18). Whether they held is judged in
+# mediation or at follow-up (nazorg), where the agreements exist; a review date may move
+# while the case is open at all (a standby pause puts the evaluation off, say). An ended case
+# keeps its agreements as they were: reopen it first.
+JUDGES_AGREEMENTS = frozenset({S.IN_MEDIATION, S.FOLLOW_UP})
+MOVES_AGREEMENT_REVIEWS = frozenset(OPEN)
+
+
+def judges_agreements(status: str) -> bool:
+    return status in JUDGES_AGREEMENTS
+
+
+def moves_agreement_reviews(status: str) -> bool:
+    return status in MOVES_AGREEMENT_REVIEWS
+
+
 # --- What a step does to the case ---------------------------------------------------------
 # Each effect sets the case's dated milestones and decision fields; `case_transition` saves.
 # Leaving the old status is applied first, then entering the new one.

@@ -31,6 +31,11 @@ Which date puts something in the period
   whatever the period (the same rules as the coordinator's work queue).
 - Mediators: active now; assignments with ``started_on`` in the period ("new cases");
   conversations with ``held_on`` in the period.
+- Agreements judged at follow-up (kept, partly kept, not kept): ``kept_judged_on`` in the
+  period, the day the judgement was recorded, whatever became of the case since (an
+  agreement judged again counts with its latest judgement, on its new day). Not by the
+  case's closing: a judgement is made in mediation or at follow-up, before the case closes,
+  and a case still open has judged agreements too.
 - Partner collaborations: consultations (``held_on``), pre-trajectories (``started_on``),
   accompaniments (``started_on``) and joint visits (``visited_on``) in the period. These are
   counted for the whole service: a consultation has no address, so no municipality.
@@ -59,7 +64,8 @@ tests/cases/test_figures.py). Each reads its rows through an index on (service, 
 ``case_service_reported_idx`` (received), ``case_service_suitability_idx`` (decided),
 ``case_service_closed_idx`` (closed), ``case_service_contact_idx`` (first contact),
 ``case_service_status_idx`` (open now), ``conversation_service_date_idx`` (conversations
-carry their case's service for this), ``assignment_mediator_start_idx`` (through the
+carry their case's service for this), ``agreement_service_judged_idx`` (agreements carry it
+too), ``assignment_mediator_start_idx`` (through the
 service's mediators), ``caseevent_reopened_idx`` (partial: reopen events only) and the
 collaborations' (service, date) indexes. Indexes on a date alone are left out on purpose:
 PostgreSQL preferred them and then filtered out every other service's rows (34 ms instead
@@ -92,6 +98,7 @@ from buurtbemiddeling.models import MediationService, Municipality, Neighbourhoo
 from cases.constants import (
     ENDED_STATUSES,
     OPEN_STATUSES,
+    AgreementKept,
     CaseStatus,
     Channel,
     ConversationKind,
@@ -101,6 +108,7 @@ from cases.constants import (
     Tenure,
 )
 from cases.models import (
+    Agreement,
     Assignment,
     Case,
     CaseEvent,
@@ -367,6 +375,7 @@ TITLES = {
     "mediators": _("Bemiddelaars"),
     "mediator_load": _("Bemiddelaars naar aantal nieuwe zaken"),
     "conversation": _("Gevoerde gesprekken"),
+    "agreements": _("Afspraken beoordeeld bij nazorg"),
     "collaboration": _("Samenwerking met partners"),
 }
 
@@ -430,6 +439,14 @@ DEFINITIONS = [
         _(
             "Actieve bemiddelaars vandaag; nieuwe zaken zijn toewijzingen die in de periode begonnen; "
             "gesprekken met een datum in de periode."
+        ),
+    ),
+    (
+        _("Afspraken"),
+        _(
+            "Afspraken waarvan in de periode is vastgelegd of ze zijn nagekomen (de dag van de beoordeling, "
+            "bij nazorg of in de bemiddeling), ook als de zaak nog loopt. Een afspraak die opnieuw is "
+            "beoordeeld, telt met haar laatste beoordeling op die dag."
         ),
     ),
     (
@@ -534,6 +551,7 @@ def figures_for(scope: Scope, *, today: dt.date | None = None) -> Figures:
 
     _mediators(scope, sections["mediators"], sections["mediator_load"])
     _conversations(scope, sections["conversation"])
+    _agreements(scope, sections["agreements"])
     _collaborations(scope, sections["collaboration"])
     if scope.municipality is not None:
         sections["collaboration"].note = str(
@@ -755,6 +773,22 @@ def _conversations(scope: Scope, section: Section) -> None:
     for value, label in ConversationKind.choices:
         section.add(value, label, counts[value])
     section.add("total", _("Gesprekken totaal"), counts["total"])
+
+
+def _agreements(scope: Scope, section: Section) -> None:
+    """Agreements judged in the period (``kept_judged_on``), by judgement; one aggregate
+    through (service, kept_judged_on), as agreements carry their case's service."""
+    judged = [value for value in AgreementKept.values if value != AgreementKept.NOT_JUDGED]
+    counts = (
+        Agreement.objects.filter(scope.in_municipality("case__"), service_id=scope.service.pk)
+        .filter(scope.days("kept_judged_on"))
+        .order_by()
+        .aggregate(total=Count("pk"), **{f"n_{value}": Count("pk", filter=Q(kept=value)) for value in judged})
+    )
+    section.add("total", _("Afspraken beoordeeld"), counts["total"])
+    for value in judged:
+        section.add(value, AgreementKept(value).label, counts[f"n_{value}"])
+    section.note = str(_("Naar de dag waarop is vastgelegd of de afspraak is nagekomen."))
 
 
 def _collaborations(scope: Scope, section: Section) -> None:

@@ -106,6 +106,8 @@ POLICIES = {
     "cases:erase_resident": (CASE_COORDINATOR, "post"),
     # The world's conversation was logged by the assigned mediator, so they may correct it.
     "cases:edit_conversation": (CASE_SHARED, "get"),
+    "cases:agreement_review": (CASE_COORDINATOR, "post"),
+    "cases:agreement_judge": (CASE_COORDINATOR, "post"),
     "referrals:list": (REFERRER_PAGE, "get"),
     "referrals:create": (REFERRER_PAGE, "get"),
     "referrals:advice": (REFERRER_PAGE, "get"),
@@ -171,6 +173,7 @@ def world(service, other_service, coordinator, mediator, mediator_user, referrer
     )
     case = referral.case
     assignment = mediator_assign(case=case, mediator=mediator, actor=coordinator)
+    joint = conversation_log(case=case, actor=coordinator, kind="joint", held_on=today, agreements=["Matrix afspraak"])
     other_mediator = UserFactory(username="bemiddelaar.ander", service=service, role=Role.MEDIATOR)
     MediatorProfileFactory(service=service, user=other_mediator)
     conversation = conversation_log(
@@ -186,6 +189,7 @@ def world(service, other_service, coordinator, mediator, mediator_user, referrer
         "referral": referral,
         "assignment": assignment,
         "conversation": conversation,
+        "agreement": joint.agreements.get(),
         "party": case.parties.first(),
         "partner": partner,
         "users": {
@@ -208,6 +212,7 @@ def url_for(pattern: str, name: str, world) -> str:
         "party_id": world["party"].pk,
         "assignment_id": world["assignment"].pk,
         "conversation_id": world["conversation"].pk,
+        "agreement_id": world["agreement"].pk,
         "referral_id": world["referral"].pk,
         "partner_id": world["partner"].pk,
         "fmt": "csv",
@@ -241,9 +246,8 @@ def test_every_page_answers_every_visitor_as_its_policy_says(client, world, patt
             assert not location.startswith("/inloggen/"), f"{name} sent {visitor} to the login page"
         if policy is not PUBLIC and status == 404:
             # Allowed roles may still get 404 for a made-up sub-object, never for the page itself.
-            assert re.search(r"<int:(?!party_id|assignment_id|conversation_id|referral_id|partner_id)\w+>", pattern), (
-                f"{name}: 404 for {visitor}"
-            )
+            real = "party_id|assignment_id|conversation_id|agreement_id|referral_id|partner_id"
+            assert re.search(rf"<int:(?!{real})\w+>", pattern), f"{name}: 404 for {visitor}"
     else:
         assert status == expected, f"{name} as {visitor}: {status}, expected {expected}"
         assert CaseEvent.objects.count() == events_before, f"{name}: a refused {visitor} changed the case"

@@ -22,11 +22,11 @@ from buurtbemiddeling.constants import Role
 from buurtbemiddeling.exports import csv_cell
 from buurtbemiddeling.factories import MunicipalityFactory, NeighbourhoodFactory, UserFactory
 from buurtbemiddeling.models import AccessAction, AccessLog
-from cases.constants import CaseStatus, Channel, ConversationKind, Side, Tenure
+from cases.constants import AgreementKept, CaseStatus, Channel, ConversationKind, Side, Tenure
 from cases.factories import MediatorProfileFactory, party_data
 from cases.models import ConflictType, Outcome, UnsuitabilityReason
 from cases.privacy import case_anonymise
-from cases.services import case_create, case_transition, conversation_log, mediator_assign
+from cases.services import agreement_judge, case_create, case_transition, conversation_log, mediator_assign
 from organisations.constants import OrganisationKind
 from organisations.factories import PartnerOrganisationFactory
 from partners.factories import ConsultationFactory, JointVisitFactory
@@ -109,11 +109,15 @@ def world(service, other_service, coordinator, other_coordinator, partner):
             at=at(day.year, day.month, day.day, 14),
         )
 
+    def judge(agreement, kept, when):
+        agreement_judge(agreement=agreement, kept=kept, actor=coordinator, at=when)
+
     S = CaseStatus
     d = dt.date
     # | case | reported   | via       | wijk    | conflict        | tenure A   | what happens
     # | C1   | 2025-02-03 | phone     | Centrum | noise, animals  | owner (+ a non-reporter on A, private)
-    #        contact 02-05, suitable 02-10, M1+M2 02-12, 4 conversations, closed 04-22 resolved
+    #        contact 02-05, suitable 02-10, M1+M2 02-12, 4 conversations, closed 04-22 resolved;
+    #        its two agreements judged at the follow-up call 04-21: one kept, one not kept
     c1 = make(d(2025, 2, 3), Channel.PHONE, centrum, [ct_noise, ct["Huisdieren"]], Tenure.OWNER,
               extra_a=Tenure.TENANT_PRIVATE)  # fmt: skip
     move(c1, S.INTAKE, at(2025, 2, 5))
@@ -123,9 +127,13 @@ def world(service, other_service, coordinator, other_coordinator, partner):
     move(c1, S.IN_MEDIATION, at(2025, 2, 12, 11))
     talk(c1, ConversationKind.INTAKE_A, d(2025, 2, 20), mediators=[m1, m2])
     talk(c1, ConversationKind.INTAKE_B, d(2025, 2, 25), mediators=[m1, m2])
-    talk(c1, ConversationKind.JOINT, d(2025, 3, 10), agreements=["Geen muziek na tienen"], mediators=[m1, m2])
+    talk(c1, ConversationKind.JOINT, d(2025, 3, 10), agreements=["Geen muziek na tienen", "Deur zacht dicht"],
+         mediators=[m1, m2])  # fmt: skip
     move(c1, S.FOLLOW_UP, at(2025, 3, 11))
     talk(c1, ConversationKind.FOLLOW_UP_CALL, d(2025, 4, 21))
+    music, door = c1.agreements.order_by("id")
+    judge(music, AgreementKept.KEPT, at(2025, 4, 21, 15))
+    judge(door, AgreementKept.NOT_KEPT, at(2025, 4, 21, 15))
     move(c1, S.CLOSED, at(2025, 4, 22), outcome=outcome[R_JOINT])
     # | C2   | 2025-03-01 | referral (corporation) | Noord | music | corporation tenant
     #        contact 03-04, unsuitable 03-06 (violence)
@@ -159,7 +167,8 @@ def world(service, other_service, coordinator, other_coordinator, partner):
     move(c4, S.FOLLOW_UP, at(2025, 5, 21))
     # | C5   | 2024-12-15 | desk | Noord | fences | corporation tenant        SPANS 2024-2025
     #        contact 12-16, call 12-16, suitable 12-20, M2 12-21, joint 2025-01-15,
-    #        follow-up call 02-26, closed 2025-02-27 resolved
+    #        follow-up call 02-26, closed 2025-02-27 resolved; its agreement judged not kept
+    #        01-30, corrected to partly kept at the call 02-26 (counts once, partly)
     c5 = make(d(2024, 12, 15), Channel.DESK, noord, [ct["Erfafscheiding"]], Tenure.TENANT_CORPORATION)
     move(c5, S.INTAKE, at(2024, 12, 16))
     talk(c5, ConversationKind.PHONE_CALL, d(2024, 12, 16))
@@ -168,7 +177,9 @@ def world(service, other_service, coordinator, other_coordinator, partner):
     move(c5, S.IN_MEDIATION, at(2024, 12, 21, 11))
     talk(c5, ConversationKind.JOINT, d(2025, 1, 15), agreements=["Schutting samen betalen"], mediators=[m2])
     move(c5, S.FOLLOW_UP, at(2025, 1, 16))
+    judge(c5.agreements.get(), AgreementKept.NOT_KEPT, at(2025, 1, 30))
     talk(c5, ConversationKind.FOLLOW_UP_CALL, d(2025, 2, 26))
+    judge(c5.agreements.get(), AgreementKept.PARTLY, at(2025, 2, 26, 15))
     move(c5, S.CLOSED, at(2025, 2, 27), outcome=outcome[R_JOINT])
     # | C6   | 2025-12-20 | referral (police) | Dorp | noise | unknown          SPANS 2025-2026
     #        contact 12-22, suitable 12-29, M4 12-29, closed 2026-01-01 00:30 Amsterdam
@@ -425,6 +436,12 @@ def expected_2025() -> dict:
             "Gesprekken totaal": 8,
         },
     )
+    # C1: kept and not kept (04-21); C5: partly (its earlier "not kept" replaced). C4's is not judged.
+    section(
+        e,
+        "agreements",
+        {"Afspraken beoordeeld": 3, "Nagekomen": 1, "Deels nagekomen": 1, "Niet nagekomen": 1},
+    )
     section(
         e,
         "collaboration",
@@ -506,6 +523,12 @@ def test_a_quarter_counts_its_own_days_and_its_last_evening(world):
     assert figures["received"].get("total") == 2  # C4, C8
     assert figures["closed"].get("total") == 2  # C1, and C3 at 23:30 on 30 June
     assert figures["suitability"].get("suitable") == 2  # C4 (05-06), C3 (05-12)
+    assert [(row.key, row.value) for row in figures["agreements"].rows] == [
+        ("total", 2),  # C1's two, judged 04-21
+        ("kept", 1),
+        ("partly", 0),
+        ("not_kept", 1),
+    ]
     assert [(p.label, p.received, p.closed) for p in figures.months] == [
         ("april 2025", 1, 1),
         ("mei 2025", 0, 0),
@@ -586,6 +609,7 @@ def test_figures_per_municipality(world):
         ("conversation", "Gesprekken totaal"): 1,
         ("conversation", "Pendelcontact"): 1,
         ("collaboration", "Voortrajecten"): 2,  # the whole service
+        ("agreements", "Afspraken beoordeeld"): 0,  # C1 and C5 are in Aland
     }
     assert {key: got[key] for key in expected} == expected
     assert [row.label for row in figures["neighbourhood"].rows] == ["Dorp"]
@@ -1033,7 +1057,7 @@ def test_the_number_of_queries_does_not_grow_with_the_data(service, coordinator,
 
 def test_the_figures_themselves_take_a_fixed_number_of_queries(world, django_assert_num_queries):
     scope = scope_for(world, Period.year(2025))
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(26):
         figures_for(scope)
 
 
@@ -1041,7 +1065,7 @@ def test_the_indexes_for_the_figures_exist(db):
     with connection.cursor() as cursor:
         names = {
             index
-            for table in ("cases_case", "cases_assignment", "cases_conversation")
+            for table in ("cases_case", "cases_assignment", "cases_conversation", "cases_agreement")
             for index in connection.introspection.get_constraints(cursor, table)
         }
     assert {
@@ -1049,6 +1073,7 @@ def test_the_indexes_for_the_figures_exist(db):
         "case_service_contact_idx",
         "assignment_mediator_start_idx",
         "conversation_service_date_idx",
+        "agreement_service_judged_idx",
     } <= names
 
 

@@ -24,10 +24,11 @@ from buurtbemiddeling.factories import (
 )
 from buurtbemiddeling.models import Municipality, Neighbourhood, PostcodeRange, User
 from buurtbemiddeling.twofactor import backup_codes_renew, requires_second_factor
-from cases.constants import CaseStatus, Channel, ConversationKind, OutcomeCategory, Side
+from cases.constants import AgreementKept, CaseStatus, Channel, ConversationKind, OutcomeCategory, Side
 from cases.factories import MediatorProfileFactory, party_data
 from cases.models import Case, ConflictType, Outcome, UnsuitabilityReason
 from cases.services import (
+    agreement_judge,
     case_create,
     case_transition,
     conversation_log,
@@ -518,6 +519,9 @@ class Command(BaseCommand):
             mediators=pair[:1],
             report="Nazorg: afspraken gehouden." if resolved else "Nazorg: geen verbetering.",
         )
+        for agreement in case.agreements.all():
+            # At the follow-up call: the agreements held (only resolved cases made any).
+            agreement_judge(agreement=agreement, kept=AgreementKept.KEPT, actor=coordinator, at=clock)
         category = (
             OutcomeCategory.RESOLVED
             if resolved
