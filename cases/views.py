@@ -719,6 +719,8 @@ def leave_out(request, reference, party_id):
     return redirect(case)
 
 
+@require_POST
+@permission_required(PERM_COORDINATE, raise_exception=True)
 def agreement_review(request, reference, agreement_id):
     """A new review date for one agreement."""
     case, agreement = _case_agreement(request, reference, agreement_id)
@@ -827,6 +829,8 @@ def edit_conversation(request, reference, conversation_id):
     )
 
 
+@require_POST
+@permission_required(PERM_COORDINATE, raise_exception=True)
 def agreement_judge(request, reference, agreement_id):
     """Whether one agreement held, at follow-up."""
     case, agreement = _case_agreement(request, reference, agreement_id)

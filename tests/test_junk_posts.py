@@ -517,6 +517,13 @@ def junk_world(request, service, other_service, other_coordinator, coordinator, 
     # A neighbour who refuses: the case page offers to end the case or go on without them.
     refusing = party_add(case=back, actor=coordinator, data={"side": "B", "name": "Weigerende Buur"})
     party_set_participation(party=refusing, actor=coordinator, participation=Participation.REFUSED)
+    # A case in mediation with an agreement: its judgement form shows only then.
+    agreed = make_case()
+    for status in (CaseStatus.INTAKE, CaseStatus.SUITABLE, CaseStatus.IN_MEDIATION):
+        agreed = case_transition(case=agreed, to_status=status, actor=coordinator)
+    conversation_log(
+        case=agreed, actor=coordinator, kind=ConversationKind.JOINT, held_on=today, agreements=["Junk afspraak"]
+    )
     ended = make_case()  # an ended case: its residents may be erased
     reason = UnsuitabilityReason.objects.filter(service=service).first()
     case_transition(case=ended, to_status=CaseStatus.UNSUITABLE, actor=coordinator, unsuitability_reason=reason)
@@ -535,7 +542,7 @@ def junk_world(request, service, other_service, other_coordinator, coordinator, 
         elsewhere.pk,
     ]
     # The lightest pages first: a form that shows on several case pages is tried on the first.
-    cases = [ended, standby, back, case]
+    cases = [ended, standby, back, agreed, case]
     return {**world, "cases": cases, "foreign": foreign, "elsewhere": elsewhere}
 
 
