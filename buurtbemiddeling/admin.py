@@ -9,6 +9,19 @@ from .models import AccessLog, MediationService, Municipality, Neighbourhood, Po
 from .signals import service_created
 
 
+class ReadOnlyInline:
+    """Shown in the admin, changed only in the app: its services check what the admin cannot."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 def service_path(model) -> str | None:
     """The lookup from a model to its mediation service, read from its foreign keys.
 

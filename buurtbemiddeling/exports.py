@@ -1,8 +1,12 @@
 """Files people download (CSV): one writer, so every export escapes cells the same way."""
 
 import csv
+import datetime as dt
 
+from django.db import models
 from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 # A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -31,3 +35,26 @@ def csv_response(name: str, rows) -> HttpResponse:
     for row in rows:
         writer.writerow([csv_cell(value) for value in row])
     return response
+
+
+def readable_value(row: models.Model, name: str, *, as_text: bool = False):
+    """A field's value as a person reads it: choices by label, links by name, dates ISO.
+
+    `as_text`: one cell of a file (many-to-many joined, booleans ja/nee, moments as their local day).
+    """
+    field = row._meta.get_field(name)
+    if field.many_to_many:
+        items = [str(item) for item in getattr(row, name).all()]
+        return ", ".join(items) if as_text else items
+    if field.choices:
+        return str(getattr(row, f"get_{name}_display")())
+    value = getattr(row, name)
+    if as_text and isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date()
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if as_text and isinstance(value, bool):
+        return str(_("ja") if value else _("nee"))
+    if isinstance(value, models.Model):
+        return str(value)
+    return value

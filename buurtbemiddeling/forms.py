@@ -1,3 +1,5 @@
+import datetime as dt
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -155,3 +157,34 @@ class QueuedPasswordResetForm(PasswordResetForm):
                 send_password_reset.enqueue(
                     user_id=user.pk, domain=domain, use_https=use_https, language=translation.get_language()
                 )
+
+
+def add_service_errors(form, error) -> None:
+    """Put a service's ValidationError on the form: at the field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class StampField(forms.CharField):
+    """A hidden moment (a row's `updated_at` as the page showed it), back as an aware UTC datetime."""
+
+    widget = forms.HiddenInput
+
+    @staticmethod
+    def stamp(moment) -> str:
+        return moment.astimezone(dt.UTC).isoformat()
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+            if parsed.tzinfo is None:
+                raise ValueError(value)
+            return parsed.astimezone(dt.UTC)
+        except (ValueError, OverflowError):
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None

@@ -153,3 +153,20 @@ def apply_roles_after_migrate(sender, app_config=None, using="default", **kwargs
 
 # Tests and the demo seeder used to call this name.
 ensure_role_groups = apply_roles
+
+
+def users_with_permission(perm: str, *, service_id):
+    """The active users of a service holding `perm` ("app_label.codename") by group or directly."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    app_label, codename = perm.split(".")
+    holds = Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label) | Q(
+        user_permissions__codename=codename, user_permissions__content_type__app_label=app_label
+    )
+    return (
+        get_user_model()
+        .objects.filter(holds, service_id=service_id, is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )

@@ -108,3 +108,27 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
             "Gebruik minstens %(min_length)d tekens; een zin van een paar woorden is sterk en goed te onthouden.",
             self.min_length,
         ) % {"min_length": self.min_length}
+
+
+def phone_variants(term: str) -> set[str] | None:
+    """The stored forms a typed phone number may have (06.., +316..), or None if it is no number."""
+    digits = re.sub(r"[\s\-().]", "", term)
+    if len(digits) < 8 or not re.fullmatch(r"\+?\d+", digits):
+        return None
+    try:
+        phone = normalise_phone(term)
+    except ValidationError:
+        phone = digits
+    variants = {phone, digits}
+    if phone.startswith("+31"):
+        variants.add("0" + phone[3:])
+    elif phone.startswith("0") and not phone.startswith("00"):
+        variants.add("+31" + phone[1:])
+    return variants
+
+
+def format_postcode_prefix(compact: str) -> str:
+    """ "1234AB" -> "1234 AB", as stored: a search for "1234ab" or "1234 a" must find it."""
+    if len(compact) > 4 and compact[:4].isdigit():
+        return f"{compact[:4]} {compact[4:]}"
+    return compact

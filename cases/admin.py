@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from buurtbemiddeling.admin import ServiceScopedAdmin
+from buurtbemiddeling.admin import ReadOnlyInline, ServiceScopedAdmin
 
 from .models import (
     Agreement,
@@ -17,19 +17,6 @@ from .models import (
 )
 
 
-class ReadOnlyInline:
-    """Shown in the admin, changed only in the app: its services check what the admin cannot."""
-
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 class PartyInline(ReadOnlyInline, admin.StackedInline):
     model = Party
 
@@ -38,19 +25,11 @@ class AssignmentInline(ReadOnlyInline, admin.TabularInline):
     model = Assignment
 
 
-class CaseEventInline(admin.TabularInline):
+class CaseEventInline(ReadOnlyInline, admin.TabularInline):
     """The timeline is append-only: shown, never edited here."""
 
     model = CaseEvent
-    extra = 0
-    can_delete = False
     readonly_fields = ["created_at", "kind", "actor", "from_status", "to_status", "reason"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Case)

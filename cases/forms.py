@@ -1,7 +1,5 @@
 """Forms for the coordinator's and mediator's work. They validate and render; services write."""
 
-import datetime as dt
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -15,9 +13,10 @@ from buurtbemiddeling.forms import (
     ModelChoiceField,
     ModelMultipleChoiceField,
     SingleValueMixin,
+    StampField,
 )
 from buurtbemiddeling.models import Neighbourhood, User
-from buurtbemiddeling.roles import PERM_COORDINATE
+from buurtbemiddeling.roles import PERM_COORDINATE, users_with_permission
 from buurtbemiddeling.validators import normalise_house_number, normalise_phone, normalise_postcode
 from organisations.constants import OrganisationKind
 from organisations.models import PartnerOrganisation
@@ -399,17 +398,8 @@ class HandoverForm(SingleValueMixin, forms.Form):
 
     def __init__(self, *args, service_id, exclude=None, **kwargs):
         super().__init__(*args, **kwargs)
-        app_label, codename = PERM_COORDINATE.split(".")
-        coordinates = Q(
-            groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label
-        ) | Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label)
-        coordinators = (
-            User.objects.filter(coordinates, service_id=service_id, is_active=True)
-            .exclude(pk=getattr(exclude, "pk", None))
-            .distinct()
-            .order_by("first_name", "last_name", "username")
-        )
-        self.fields["coordinator"].queryset = coordinators
+        coordinators = users_with_permission(PERM_COORDINATE, service_id=service_id)
+        self.fields["coordinator"].queryset = coordinators.exclude(pk=getattr(exclude, "pk", None))
         self.fields["coordinator"].label_from_instance = lambda user: user.get_full_name() or user.username
 
 
@@ -522,9 +512,11 @@ class ConversationCorrectionForm(SingleValueMixin, ConversationForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Bijvoorbeeld: datum verbeterd, verslag aangevuld na het nagesprek. Coördinatoren zien dit."),
     )
-    expected_updated_at = forms.CharField(
-        widget=forms.HiddenInput,
-        error_messages={"required": _("Deze pagina is niet meer geldig. Open het verslag opnieuw.")},
+    expected_updated_at = StampField(
+        error_messages={
+            "required": _("Deze pagina is niet meer geldig. Open het verslag opnieuw."),
+            "invalid": _("Deze pagina is niet meer geldig. Open het verslag opnieuw."),
+        }
     )
 
     def __init__(self, *args, conversation, **kwargs):
@@ -551,17 +543,7 @@ class ConversationCorrectionForm(SingleValueMixin, ConversationForm):
 
     @staticmethod
     def stamp(conversation) -> str:
-        return conversation.updated_at.astimezone(dt.UTC).isoformat()
-
-    def clean_expected_updated_at(self):
-        value = self.cleaned_data["expected_updated_at"]
-        try:
-            parsed = dt.datetime.fromisoformat(value)
-            if parsed.tzinfo is None:
-                raise ValueError(value)
-            return parsed.astimezone(dt.UTC)
-        except (ValueError, OverflowError):
-            raise ValidationError(_("Deze pagina is niet meer geldig. Open het verslag opnieuw.")) from None
+        return StampField.stamp(conversation.updated_at)
 
     def show_current(self, conversation) -> None:
         """After a refused stale edit: keep what was typed, but let the next save count.

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buurtbemiddeling import personal_data
+from buurtbemiddeling.exports import readable_value
 from buurtbemiddeling.models import MediationService, User
 from buurtbemiddeling.personal_data import TOMBSTONE  # noqa: F401  (the tombstone, for callers)
 
@@ -89,23 +90,8 @@ def same_resident(party: Party) -> QuerySet[Party]:
     )
 
 
-def _value(row: models.Model, name: str) -> object:
-    """A field's value as the resident reads it: choices by label, links by name, dates ISO."""
-    field = row._meta.get_field(name)
-    if field.many_to_many:
-        return [str(item) for item in getattr(row, name).all()]
-    if field.choices:
-        return str(getattr(row, f"get_{name}_display")())
-    value = getattr(row, name)
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    if isinstance(value, models.Model):
-        return str(value)
-    return value
-
-
 def _record(registration: personal_data.Registration, row: models.Model) -> dict:
-    return {name: _value(row, name) for name in (*registration.export, *registration.personal)}
+    return {name: readable_value(row, name) for name in (*registration.export, *registration.personal)}
 
 
 def _labels(registration: personal_data.Registration) -> dict:

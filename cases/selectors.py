@@ -5,15 +5,16 @@ import re
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from buurtbemiddeling.dates import subtract_working_days
+from buurtbemiddeling.exports import readable_value
 from buurtbemiddeling.models import MediationService, Neighbourhood, User
 from buurtbemiddeling.roles import PERM_MEDIATE
-from buurtbemiddeling.validators import normalise_phone
+from buurtbemiddeling.validators import format_postcode_prefix, phone_variants
 from organisations.models import PartnerOrganisation
 
 from .constants import OPEN_STATUSES, CaseStatus
@@ -27,16 +28,6 @@ from .models import (
     MediatorProfile,
     Party,
 )
-
-
-def subtract_working_days(day: dt.date, days: int) -> dt.date:
-    """The date `days` working days (Monday-Friday) before `day`."""
-    while days > 0:
-        day -= dt.timedelta(days=1)
-        if day.weekday() < 5:
-            days -= 1
-    return day
-
 
 LIST_ROW_FIELDS = (
     "id",
@@ -391,39 +382,20 @@ def case_search(queryset: QuerySet[Case], term: str) -> QuerySet[Case]:
     parties = Party.objects.filter(case=OuterRef("pk"))
     if "@" in term:
         return queryset.filter(Exists(parties.filter(email__iexact=term)))
-    digits = re.sub(r"[\s\-().]", "", term)
-    if len(digits) >= 8 and re.fullmatch(r"\+?\d+", digits):
-        try:
-            phone = normalise_phone(term)
-        except ValidationError:
-            phone = digits
-        variants = {phone, digits}
-        if phone.startswith("+31"):
-            variants.add("0" + phone[3:])
-        elif phone.startswith("0") and not phone.startswith("00"):
-            variants.add("+31" + phone[1:])
+    if variants := phone_variants(term):
         return queryset.filter(Exists(parties.filter(phone__in=variants)))
     if match := POSTCODE_AND_NUMBER.match(term):
-        postcode = _format_postcode_prefix(match["postcode"].replace(" ", "").upper())
+        postcode = format_postcode_prefix(match["postcode"].replace(" ", "").upper())
         return queryset.filter(Exists(parties.filter(postcode=postcode, house_number__iexact=match["number"].strip())))
     words = term.split(" ")
     by_name = Q()
     for word in words:
         by_name &= Q(name__icontains=word)
     compact_postcode = term.replace(" ", "").upper()
-    party_match = (
-        by_name | Q(street__icontains=term) | Q(postcode__startswith=_format_postcode_prefix(compact_postcode))
-    )
+    party_match = by_name | Q(street__icontains=term) | Q(postcode__startswith=format_postcode_prefix(compact_postcode))
     if match := STREET_AND_NUMBER.match(term):
         party_match |= Q(street__icontains=match["street"], house_number__iexact=match["number"])
     return queryset.filter(Q(reference__icontains=term) | Exists(parties.filter(party_match)))
-
-
-def _format_postcode_prefix(compact: str) -> str:
-    # Stored as "1234 AB"; a search for "1234ab" or "1234 a" must find it.
-    if len(compact) > 4 and compact[:4].isdigit():
-        return f"{compact[:4]} {compact[4:]}"
-    return compact
 
 
 # --- Keyset pagination ----------------------------------------------------------------
@@ -456,26 +428,7 @@ def case_export_rows(cases: QuerySet[Case]) -> tuple[list[str], list[list]]:
         .order_by("reference")
     )
     header = [str(Case._meta.get_field(name).verbose_name) for name in EXPORT_FIELDS]
-    rows = []
-    for case in cases:
-        row = []
-        for name in EXPORT_FIELDS:
-            field = Case._meta.get_field(name)
-            value = getattr(case, name)
-            if field.many_to_many:
-                value = ", ".join(item.name for item in value.all())
-            elif field.choices:
-                value = str(getattr(case, f"get_{name}_display")())
-            elif isinstance(value, dt.datetime):
-                value = timezone.localtime(value).date().isoformat()
-            elif isinstance(value, dt.date):
-                value = value.isoformat()
-            elif isinstance(value, bool):
-                value = str(_("ja") if value else _("nee"))
-            elif value is not None and field.is_relation:
-                value = str(value)
-            row.append(value)
-        rows.append(row)
+    rows = [[readable_value(case, name, as_text=True) for name in EXPORT_FIELDS] for case in cases]
     return header, rows
 
 

@@ -1,7 +1,6 @@
 """Every write to a case goes through here: keyword-only, validated, atomic, with a timeline entry."""
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
@@ -12,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from buurtbemiddeling import personal_data
+from buurtbemiddeling import edits
 from buurtbemiddeling.models import MediationService, Neighbourhood, User, collect_other_service_errors
 from buurtbemiddeling.roles import PERM_COORDINATE
 from organisations.models import PartnerOrganisation
@@ -561,91 +560,9 @@ PARTY_EDITABLE = (
 )
 
 
-def _current(instance, name: str):
-    field = instance._meta.get_field(name)
-    if field.many_to_many:
-        return frozenset(getattr(instance, name).values_list("pk", flat=True))
-    return getattr(instance, field.attname)
-
-
 def edit_version(instance: Case | Party) -> str:
-    """A digest of the instance's editable values, to tell a stale edit form from a fresh one."""
-    fields = CASE_EDITABLE if isinstance(instance, Case) else PARTY_EDITABLE
-    values = []
-    for name in fields:
-        value = _current(instance, name)
-        values.append(repr(sorted(value) if isinstance(value, frozenset) else value))
-    return hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:32]
-
-
-def _wanted(instance, name: str, value):
-    field = instance._meta.get_field(name)
-    if field.many_to_many:
-        return frozenset(item.pk for item in value)
-    if field.is_relation:
-        return value.pk if value is not None else None
-    return value
-
-
-def _shown(instance, name: str, value) -> str:
-    """A non-personal value as the timeline shows it."""
-    field = instance._meta.get_field(name)
-    if field.many_to_many:
-        return ", ".join(str(item) for item in field.related_model.objects.filter(pk__in=value)) or "-"
-    if field.is_relation:
-        return str(field.related_model.objects.get(pk=value)) if value is not None else "-"
-    if isinstance(value, bool):
-        return _("ja") if value else _("nee")
-    if isinstance(value, dt.date):
-        return value.strftime("%d-%m-%Y")
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value)) or "-"
-    return str(value) if value not in ("", None) else "-"
-
-
-def _describe_changes(instance, changed: dict) -> str:
-    """'omschrijving, wijk: Noord → Zuid': personal fields by name only (the registry decides)."""
-    registration = personal_data.registration_for(type(instance))
-    secret = set(registration.masked) if registration else set()
-    parts = []
-    for name, (old, new) in changed.items():
-        label = str(instance._meta.get_field(name).verbose_name)
-        if name in secret:
-            parts.append(label)
-        else:
-            parts.append(f"{label}: {_shown(instance, name, old)} → {_shown(instance, name, new)}")
-    return ", ".join(parts)
-
-
-def _stale(instance, version: str, changes: dict, message: str) -> None:
-    if version == edit_version(instance):
-        return
-    differ = [
-        str(instance._meta.get_field(name).verbose_name)
-        for name, value in changes.items()
-        if _current(instance, name) != _wanted(instance, name, value)
-    ]
-    raise ValidationError(
-        message + " " + _("Verschilt nu van uw invoer: %(fields)s.") % {"fields": ", ".join(differ) or "-"},
-        code="stale",
-    )
-
-
-def _apply_edit(instance, changes: dict, editable) -> dict:
-    """Set the changed values on `instance`; returns {field: (old, new)} (many-to-many not yet saved)."""
-    unknown = set(changes) - set(editable)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
-    changed = {}
-    for name, value in changes.items():
-        old, new = _current(instance, name), _wanted(instance, name, value)
-        if old == new:
-            continue
-        changed[name] = (old, new)
-        field = instance._meta.get_field(name)
-        if not field.many_to_many:
-            setattr(instance, field.attname, new)
-    return changed
+    """What an edit form carries to tell a stale page from a fresh one (buurtbemiddeling/edits.py)."""
+    return edits.version(instance, CASE_EDITABLE if isinstance(instance, Case) else PARTY_EDITABLE)
 
 
 @transaction.atomic
@@ -658,7 +575,9 @@ def case_update(*, case: Case, actor: User | AnonymousUser | None, version: str,
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.anonymised_at is not None:
         raise ValidationError(_("Deze zaak is geanonimiseerd: de gegevens kunnen niet meer worden gewijzigd."))
-    _stale(case, version, changes, _("Iemand anders heeft de gegevens van deze zaak intussen gewijzigd."))
+    edits.refuse_stale(
+        case, version, changes, CASE_EDITABLE, _("Iemand anders heeft de gegevens van deze zaak intussen gewijzigd.")
+    )
     errors = {}
     collect_other_service_errors(case.service_id, errors, neighbourhood=changes.get("neighbourhood"))
     if any(ct.service_id != case.service_id for ct in changes.get("conflict_types", ())):
@@ -667,14 +586,14 @@ def case_update(*, case: Case, actor: User | AnonymousUser | None, version: str,
         errors["reported_on"] = _("De datum van de melding kan niet in de toekomst liggen.")
     if errors:
         raise ValidationError(errors)
-    changed = _apply_edit(case, changes, CASE_EDITABLE)
+    changed = edits.apply(case, changes, CASE_EDITABLE)
     if not changed:
         return case
     case.full_clean(exclude=["reference", "year", "sequence"])
     case.save()
     if "conflict_types" in changed:
         case.conflict_types.set(changed["conflict_types"][1])
-    timeline.record(case=case, kind=EventKind.CASE_EDITED, actor=actor, reason=_describe_changes(case, changed))
+    timeline.record(case=case, kind=EventKind.CASE_EDITED, actor=actor, reason=edits.describe(case, changed))
     return case
 
 
@@ -684,8 +603,14 @@ def party_update(*, party: Party, actor: User | AnonymousUser | None, version: s
     party = Party.objects.select_for_update().select_related("case").get(pk=party.pk)
     if party.case.anonymised_at is not None:
         raise ValidationError(_("Deze zaak is geanonimiseerd: de gegevens kunnen niet meer worden gewijzigd."))
-    _stale(party, version, changes, _("Iemand anders heeft de gegevens van deze partij intussen gewijzigd."))
-    changed = _apply_edit(party, changes, PARTY_EDITABLE)
+    edits.refuse_stale(
+        party,
+        version,
+        changes,
+        PARTY_EDITABLE,
+        _("Iemand anders heeft de gegevens van deze partij intussen gewijzigd."),
+    )
+    changed = edits.apply(party, changes, PARTY_EDITABLE)
     if not changed:
         return party
     party.full_clean()
@@ -694,7 +619,7 @@ def party_update(*, party: Party, actor: User | AnonymousUser | None, version: s
         case=party.case,
         kind=EventKind.PARTY_EDITED,
         actor=actor,
-        reason=f"{party.get_side_display()}: {_describe_changes(party, changed)}",
+        reason=f"{party.get_side_display()}: {edits.describe(party, changed)}",
     )
     return party
 

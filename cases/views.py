@@ -1,5 +1,6 @@
 """Coordinator and mediator pages. Thin: forms validate, services write, selectors read."""
 
+import functools
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from buurtbemiddeling import audit, exports, paging
+from buurtbemiddeling.forms import add_service_errors
 from buurtbemiddeling.roles import PERM_COORDINATE, PERM_MEDIATE
 
 from . import panels, privacy, selectors, services, workflow
@@ -42,15 +44,6 @@ from .models import Agreement, Assignment, Case, Conversation, Outcome, Party, U
 PAGE_SIZE = 50
 SEARCH_SESSION_KEY = "case_search"
 NEIGHBOURHOOD_SESSION_KEY = "last_neighbourhood"
-
-
-def add_service_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: at the field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _get_case(request, reference) -> Case:
@@ -598,37 +591,34 @@ def set_participation(request, reference, party_id):
 # --- Editing after intake ----------------------------------------------------------------
 
 
+def _edit_page(request, case, form, *, update, instance, done, **context):
+    """An edit form: stored through `update`; a stale form is refused with the typed values kept,
+    and sent again after that, the person's own values win (they have now seen the difference)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            update(actor=request.user, version=form.cleaned_data["version"], changes=form.changes())
+        except ValidationError as error:
+            add_service_errors(form, error)
+            if any(e.code == "stale" for e in getattr(error, "error_list", [])):
+                form.data = form.data.copy()
+                form.data["version"] = services.edit_version(instance)
+        else:
+            messages.success(request, done)
+            return redirect(case)
+    return render(request, "cases/edit.html", {"case": case, "form": form, **context})
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required(PERM_COORDINATE, raise_exception=True)
 def case_edit(request, reference):
-    """Correct or complete the case's details; a stale form is refused, the typed values kept."""
+    """Correct or complete the case's details."""
     case = _get_case(request, reference)
-    if request.method == "POST":
-        form = CaseEditForm(request.POST, case=case)
-        if form.is_valid():
-            try:
-                services.case_update(
-                    case=case, actor=request.user, version=form.cleaned_data["version"], changes=form.changes()
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-                if any(e.code == "stale" for e in getattr(error, "error_list", [])):
-                    # Sent again, the coordinator's own values win: they have now seen the difference.
-                    form.data = form.data.copy()
-                    form.data["version"] = services.edit_version(case)
-            else:
-                messages.success(request, _("De gegevens van de zaak zijn opgeslagen."))
-                return redirect(case)
-    else:
-        form = CaseEditForm(
-            case=case,
-            initial={
-                **{name: getattr(case, name) for name in services.CASE_EDITABLE if name != "conflict_types"},
-                "conflict_types": list(case.conflict_types.all()),
-                "version": services.edit_version(case),
-            },
-        )
-    return render(request, "cases/edit.html", {"case": case, "form": form, "title": _("Gegevens van de zaak")})
+    initial = {name: getattr(case, name) for name in services.CASE_EDITABLE if name != "conflict_types"}
+    initial.update(conflict_types=list(case.conflict_types.all()), version=services.edit_version(case))
+    form = CaseEditForm(request.POST or None, case=case, initial=initial)
+    update = functools.partial(services.case_update, case=case)
+    done = _("De gegevens van de zaak zijn opgeslagen.")
+    return _edit_page(request, case, form, update=update, instance=case, done=done, title=_("Gegevens van de zaak"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -637,28 +627,12 @@ def party_edit(request, reference, party_id):
     """Correct or complete one household's details (a new phone number, a corrected address)."""
     case = _get_case(request, reference)
     party = get_object_or_404(case.parties.select_related("case__service"), pk=party_id)
-    if request.method == "POST":
-        form = PartyEditForm(request.POST, party=party, instance=Party.objects.get(pk=party.pk))
-        if form.is_valid():
-            try:
-                services.party_update(
-                    party=party, actor=request.user, version=form.cleaned_data["version"], changes=form.changes()
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-                if any(e.code == "stale" for e in getattr(error, "error_list", [])):
-                    form.data = form.data.copy()
-                    form.data["version"] = services.edit_version(party)
-            else:
-                messages.success(request, _("De gegevens van de partij zijn opgeslagen."))
-                return redirect(case)
-    else:
-        form = PartyEditForm(party=party, instance=party, initial={"version": services.edit_version(party)})
-    return render(
-        request,
-        "cases/edit.html",
-        {"case": case, "party": party, "form": form, "title": party.get_side_display()},
-    )
+    initial = {"version": services.edit_version(party)}
+    form = PartyEditForm(request.POST or None, party=party, instance=Party.objects.get(pk=party.pk), initial=initial)
+    update = functools.partial(services.party_update, party=party)
+    done = _("De gegevens van de partij zijn opgeslagen.")
+    title = party.get_side_display()
+    return _edit_page(request, case, form, update=update, instance=party, done=done, party=party, title=title)
 
 
 # --- Agreements followed up (#18) ---------------------------------------------------------
