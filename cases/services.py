@@ -635,7 +635,7 @@ def conversation_correct(
     expected_updated_at: dt.datetime | None,
     reason: str = "",
     at: dt.datetime | None = None,
-    **changes,
+    **changes: object,
 ) -> ConversationRevision | None:
     """Correct (or add to) a logged conversation; the earlier values stay as a revision.
 
