@@ -25,6 +25,7 @@ from . import workflow
 from .constants import AgreementKept, CaseStatus, Channel, ConversationKind, Participation, Side, Tenure
 from .models import ConflictType, MediatorProfile, Outcome, Party, UnsuitabilityReason
 from .selectors import QUEUE_TITLES, case_filter_choices
+from .services import PARTY_EDITABLE
 
 
 class PartyForm(CleanTextMixin, forms.ModelForm):
@@ -32,20 +33,7 @@ class PartyForm(CleanTextMixin, forms.ModelForm):
 
     class Meta:
         model = Party
-        fields = [
-            "name",
-            "street",
-            "house_number",
-            "postcode",
-            "city",
-            "phone",
-            "email",
-            "preferred_contact",
-            "contact_time_preference",
-            "interpreter_language",
-            "tenure",
-            "housing_corporation",
-        ]
+        fields = list(PARTY_EDITABLE)  # what a household has; the same list the edit service accepts
         field_classes = {"housing_corporation": ModelChoiceField}
         widgets = {
             "postcode": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text", "size": 8}),
