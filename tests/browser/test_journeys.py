@@ -8,10 +8,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from buurtbemiddeling.constants import Role
 from buurtbemiddeling.factories import DEMO_PASSWORD, NeighbourhoodFactory, UserFactory
-from cases.constants import CaseStatus
+from cases.constants import CaseStatus, ConversationKind
 from cases.factories import MediatorProfileFactory
 from cases.models import Case
-from cases.services import case_transition, mediator_assign
+from cases.services import case_transition, conversation_log, mediator_assign
 
 from .conftest import log_in
 
@@ -111,7 +111,7 @@ def test_coordinator_takes_a_phone_report_from_intake_to_closed_as_resolved(visi
 
 
 def test_coordinator_keeps_the_case_file_right_after_intake(visit, service, make_case):
-    """An edit, a party's new phone number, a note, a refusal and going on without them, a handover."""
+    """An edit, a party's new phone number, a note, a corrected report, a refusal, going on without them, a handover."""
     carla = UserFactory(username="carla", service=service, role=Role.COORDINATOR, first_name="Carla")
     UserFactory(username="dirk", service=service, role=Role.COORDINATOR, first_name="Dirk", last_name="Dekker")
     NeighbourhoodFactory(service=service, name="Centrum")
@@ -137,6 +137,28 @@ def test_coordinator_keeps_the_case_file_right_after_intake(visit, service, make
     page.get_by_role("button", name="Opslaan").click()
     page.wait_for_load_state()
     assert page.get_by_text("0698765432").first.is_visible()
+
+    party_a = case.parties.get(side="A")
+    conversation_log(
+        case=case,
+        actor=carla,
+        kind=ConversationKind.PHONE_CALL,
+        held_on=timezone.localdate(),
+        parties=[party_a],
+        report="Mevrouw belde, wil graag praten.",
+    )
+    visit.goto(case.get_absolute_url())
+    page.get_by_role("link", name="Corrigeren").click()
+    page.wait_for_load_state()
+    visit.check_page("conversation correction")
+    page.fill("#id_report", "Mevrouw belde, wil graag praten. Buurman is vaak na zessen thuis.")
+    page.fill("#id_reason", "Aangevuld na het terugbellen.")
+    page.get_by_role("button", name="Correctie opslaan").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Het verslag is gecorrigeerd. De eerdere versie is bewaard.").is_visible()
+    assert page.get_by_text("Buurman is vaak na zessen thuis.").is_visible()
+    page.locator("summary", has_text="Eerdere versie (1)").click()
+    assert page.get_by_text("Mevrouw belde, wil graag praten.", exact=True).is_visible()
 
     open_action(page, "Notitie toevoegen")
     page.fill("#id_text", "Belde terug, spreekt vrijdag met de buurman.")
