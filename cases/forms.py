@@ -545,8 +545,28 @@ class ConversationCorrectionForm(SingleValueMixin, ConversationForm):
 # --- Agreements followed up (#18) ---------------------------------------------------------
 
 
-class AgreementReviewForm(SingleValueMixin, forms.Form):
-    """A new review date for one agreement; the page's date goes along (stale pages)."""
+class AgreementForm(SingleValueMixin, forms.Form):
+    """One agreement's small form on the case page: one value, and the value the page showed
+    (`expected_<value>`, hidden) so that a stale page is refused by the service."""
+
+    value_field: str
+    numbered_label: str  # the label when the case has several agreements, with %(number)d
+
+    def __init__(self, *args, agreement, number: int | None = None, **kwargs):
+        value = getattr(agreement, self.value_field)
+        kwargs.setdefault("prefix", f"agreement-{agreement.pk}")
+        kwargs.setdefault("initial", {self.value_field: value, f"expected_{self.value_field}": value})
+        super().__init__(*args, **kwargs)
+        self.agreement = agreement
+        if number:
+            self.fields[self.value_field].label = self.numbered_label % {"number": number}
+
+
+class AgreementReviewForm(AgreementForm):
+    """A new review date for one agreement."""
+
+    value_field = "review_on"
+    numbered_label = _("Evalueren op (afspraak %(number)d)")
 
     review_on = forms.DateField(
         label=_("Evalueren op"),
@@ -559,14 +579,6 @@ class AgreementReviewForm(SingleValueMixin, forms.Form):
     # What the page showed; empty when the agreement had no review date.
     expected_review_on = forms.DateField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, agreement, number: int | None = None, **kwargs):
-        kwargs.setdefault("prefix", f"agreement-{agreement.pk}")
-        kwargs.setdefault("initial", {"review_on": agreement.review_on, "expected_review_on": agreement.review_on})
-        super().__init__(*args, **kwargs)
-        self.agreement = agreement
-        if number:
-            self.fields["review_on"].label = _("Evalueren op (afspraak %(number)d)") % {"number": number}
-
     def clean_expected_review_on(self):
         # A tampered or garbled hidden field is not "the page showed no date".
         if self.data.get(self.add_prefix("expected_review_on")) and self.cleaned_data.get("expected_review_on") is None:
@@ -574,8 +586,11 @@ class AgreementReviewForm(SingleValueMixin, forms.Form):
         return self.cleaned_data.get("expected_review_on")
 
 
-class AgreementJudgeForm(SingleValueMixin, forms.Form):
-    """Whether one agreement held, judged at follow-up; the page's judgement goes along."""
+class AgreementJudgeForm(AgreementForm):
+    """Whether one agreement held, judged at follow-up."""
+
+    value_field = "kept"
+    numbered_label = _("Beoordeling (afspraak %(number)d)")
 
     kept = forms.ChoiceField(
         label=_("Beoordeling"),
@@ -591,11 +606,3 @@ class AgreementJudgeForm(SingleValueMixin, forms.Form):
         required=False,
         error_messages={"invalid_choice": _("De pagina was verouderd. Bekijk de zaak opnieuw.")},
     )
-
-    def __init__(self, *args, agreement, number: int | None = None, **kwargs):
-        kwargs.setdefault("prefix", f"agreement-{agreement.pk}")
-        kwargs.setdefault("initial", {"kept": agreement.kept, "expected_kept": agreement.kept})
-        super().__init__(*args, **kwargs)
-        self.agreement = agreement
-        if number:
-            self.fields["kept"].label = _("Beoordeling (afspraak %(number)d)") % {"number": number}

@@ -29,6 +29,7 @@ from .forms import (
     CaseFilterForm,
     CaseRegisterForm,
     CaseSearchForm,
+    ConversationCorrectionForm,
     ConversationForm,
     EndAssignmentForm,
     HandoverForm,
@@ -446,6 +447,21 @@ def bulk_handover(request):
 
 @require_POST
 @permission_required(PERM_COORDINATE, raise_exception=True)
+def bulk_export(request):
+    """The cases ticked in the case list as a CSV file, without personal data (selectors.case_export_rows)."""
+    references = request.POST.getlist("cases")
+    cases = selectors.case_list_for_user(request.user).filter(reference__in=references[: PAGE_SIZE * 4])
+    header, rows = selectors.case_export_rows(cases)
+    if not rows:
+        back = f"{reverse('cases:list')}?{QueryDict(request.POST.get('filters', '')).urlencode()}"
+        messages.error(request, _("Vink de zaken aan die u wilt exporteren (alleen zaken uit de lijst)."))
+        return redirect(back)
+    audit.export_made(request, kind="zaken_csv", count=len(rows))
+    return exports.csv_response("zaken", [header, *rows])
+
+
+@require_POST
+@permission_required(PERM_COORDINATE, raise_exception=True)
 def end_assignment(request, reference, assignment_id):
     case = _get_case(request, reference)
     assignment = get_object_or_404(Assignment, pk=assignment_id, case=case)
@@ -572,6 +588,9 @@ def erase_resident(request, reference, party_id):
     return redirect(case)
 
 
+# --- Voluntariness: participation per party ----------------------------------------------
+
+
 @require_POST
 @permission_required(PERM_COORDINATE, raise_exception=True)
 def set_participation(request, reference, party_id):
@@ -585,6 +604,25 @@ def set_participation(request, reference, party_id):
         messages.success(request, _("Deelname is bijgewerkt."))
     else:
         messages.error(request, _("Kies of de partij meedoet, weigert of gestopt is."))
+    return redirect(case)
+
+
+@require_POST
+@permission_required(PERM_COORDINATE, raise_exception=True)
+def leave_out(request, reference, party_id):
+    """Go on with the willing parties only, after this one refused or stopped."""
+    case = _get_case(request, reference)
+    party = get_object_or_404(case.parties, pk=party_id)
+    try:
+        services.party_leave_out(party=party, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("De zaak gaat verder zonder %(side)s. Gesprekken bieden deze partij niet meer aan.")
+            % {"side": party.get_side_display()},
+        )
     return redirect(case)
 
 
@@ -635,7 +673,7 @@ def party_edit(request, reference, party_id):
     return _edit_page(request, case, form, update=update, instance=party, done=done, party=party, title=title)
 
 
-# --- Agreements followed up (#18) ---------------------------------------------------------
+# --- Agreements followed up --------------------------------------------------------------
 
 
 def _agreement_rows(case, bound: dict) -> list[dict]:
@@ -668,79 +706,70 @@ def _agreement_rows(case, bound: dict) -> list[dict]:
     return rows
 
 
-def _case_agreement(request, reference, agreement_id):
-    """The case (as the visitor may see it) and one of its own agreements, else 404."""
+def _agreement_action(request, reference, agreement_id, *, form_class, forms_key, act, done):
+    """One agreement's small form: `act` saves it through a service, `done` says so;
+    a refused or invalid form comes back in its place on the case page."""
     case = _get_case(request, reference)
-    return case, get_object_or_404(Agreement, pk=agreement_id, case=case)
-
-
-@require_POST
-@permission_required(PERM_COORDINATE, raise_exception=True)
-def leave_out(request, reference, party_id):
-    """Go on with the willing parties only, after this one refused or stopped."""
-    case = _get_case(request, reference)
-    party = get_object_or_404(case.parties, pk=party_id)
-    try:
-        services.party_leave_out(party=party, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("De zaak gaat verder zonder %(side)s. Gesprekken bieden deze partij niet meer aan.")
-            % {"side": party.get_side_display()},
-        )
-    return redirect(case)
+    agreement = get_object_or_404(Agreement, pk=agreement_id, case=case)
+    form = form_class(request.POST, agreement=agreement)
+    if form.is_valid():
+        try:
+            agreement = act(agreement, form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, done(agreement))
+            return redirect(case)
+    return _render_detail(request, case, **{forms_key: {agreement.pk: form}})
 
 
 @require_POST
 @permission_required(PERM_COORDINATE, raise_exception=True)
 def agreement_review(request, reference, agreement_id):
     """A new review date for one agreement."""
-    case, agreement = _case_agreement(request, reference, agreement_id)
-    form = AgreementReviewForm(request.POST, agreement=agreement)
-    if form.is_valid():
-        try:
-            agreement = services.agreement_set_review_date(
-                agreement=agreement,
-                review_on=form.cleaned_data["review_on"],
-                actor=request.user,
-                expected_review_on=form.cleaned_data["expected_review_on"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("De afspraak wordt geëvalueerd op %(date)s.") % {"date": agreement.review_on.strftime("%d-%m-%Y")},
-            )
-            return redirect(case)
-    return _render_detail(request, case, agreement_review_forms={agreement.pk: form})
+    return _agreement_action(
+        request,
+        reference,
+        agreement_id,
+        form_class=AgreementReviewForm,
+        forms_key="agreement_review_forms",
+        act=lambda agreement, data: services.agreement_set_review_date(
+            agreement=agreement,
+            review_on=data["review_on"],
+            actor=request.user,
+            expected_review_on=data["expected_review_on"],
+        ),
+        done=lambda agreement: (
+            _("De afspraak wordt geëvalueerd op %(date)s.") % {"date": agreement.review_on.strftime("%d-%m-%Y")}
+        ),
+    )
 
 
 @require_POST
 @permission_required(PERM_COORDINATE, raise_exception=True)
-def bulk_export(request):
-    """The cases ticked in the case list as a CSV file, without personal data (selectors.case_export_rows)."""
-    references = request.POST.getlist("cases")
-    cases = selectors.case_list_for_user(request.user).filter(reference__in=references[: PAGE_SIZE * 4])
-    header, rows = selectors.case_export_rows(cases)
-    if not rows:
-        back = f"{reverse('cases:list')}?{QueryDict(request.POST.get('filters', '')).urlencode()}"
-        messages.error(request, _("Vink de zaken aan die u wilt exporteren (alleen zaken uit de lijst)."))
-        return redirect(back)
-    audit.export_made(request, kind="zaken_csv", count=len(rows))
-    return exports.csv_response("zaken", [header, *rows])
+def agreement_judge(request, reference, agreement_id):
+    """Whether one agreement held, at follow-up."""
+    return _agreement_action(
+        request,
+        reference,
+        agreement_id,
+        form_class=AgreementJudgeForm,
+        forms_key="agreement_judge_forms",
+        act=lambda agreement, data: services.agreement_judge(
+            agreement=agreement, kept=data["kept"], actor=request.user, expected_kept=data["expected_kept"]
+        ),
+        done=lambda agreement: (
+            _("De afspraak is beoordeeld: %(kept)s.") % {"kept": agreement.get_kept_display().lower()}
+        ),
+    )
 
 
-# --- Correcting a conversation (#18) ------------------------------------------------------
+# --- Correcting a conversation -------------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
 def edit_conversation(request, reference, conversation_id):
     """Correct or add to a logged conversation; coordinators see its earlier versions below."""
-    from .forms import ConversationCorrectionForm
-
     case = _get_case(request, reference)
     conversation = get_object_or_404(Conversation, pk=conversation_id, case=case)
     conversation.case = case
@@ -801,27 +830,3 @@ def edit_conversation(request, reference, conversation_id):
             "revisions": list(conversation.revisions.select_related("revised_by")) if is_coordinator else [],
         },
     )
-
-
-@require_POST
-@permission_required(PERM_COORDINATE, raise_exception=True)
-def agreement_judge(request, reference, agreement_id):
-    """Whether one agreement held, at follow-up."""
-    case, agreement = _case_agreement(request, reference, agreement_id)
-    form = AgreementJudgeForm(request.POST, agreement=agreement)
-    if form.is_valid():
-        try:
-            agreement = services.agreement_judge(
-                agreement=agreement,
-                kept=form.cleaned_data["kept"],
-                actor=request.user,
-                expected_kept=form.cleaned_data["expected_kept"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, _("De afspraak is beoordeeld: %(kept)s.") % {"kept": agreement.get_kept_display().lower()}
-            )
-            return redirect(case)
-    return _render_detail(request, case, agreement_judge_forms={agreement.pk: form})
