@@ -155,8 +155,9 @@ def apply_roles_after_migrate(sender, app_config=None, using="default", **kwargs
 ensure_role_groups = apply_roles
 
 
-def users_with_permission(perm: str, *, service_id):
-    """The active users of a service holding `perm` ("app_label.codename") by group or directly."""
+def users_with_permission(perm: str, *, service_id, include_inactive: bool = False):
+    """The active users of a service holding `perm` ("app_label.codename") by group or directly;
+    `include_inactive`: those who left too (a deactivated account keeps its groups)."""
     from django.contrib.auth import get_user_model
     from django.db.models import Q
 
@@ -164,9 +165,9 @@ def users_with_permission(perm: str, *, service_id):
     holds = Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label) | Q(
         user_permissions__codename=codename, user_permissions__content_type__app_label=app_label
     )
+    users = get_user_model().objects.filter(holds, service_id=service_id)
     return (
-        get_user_model()
-        .objects.filter(holds, service_id=service_id, is_active=True)
+        (users if include_inactive else users.filter(is_active=True))
         .distinct()
         .order_by("first_name", "last_name", "username")
     )

@@ -430,6 +430,9 @@ class CaseFilterForm(forms.Form):
     mediator = forms.TypedChoiceField(
         label=_("Bemiddelaar"), coerce=int, empty_value=None, required=False, widget=FastSelect
     )
+    coordinator = forms.TypedChoiceField(
+        label=_("Coördinator"), coerce=int, empty_value=None, required=False, widget=FastSelect
+    )
     reported_from = forms.DateField(label=_("Gemeld vanaf"), widget=DateInput(), required=False)
     reported_until = forms.DateField(label=_("Gemeld tot en met"), widget=DateInput(), required=False)
     # A section of the work queue, in full (its rule from selectors.queue_rules; the view applies it).
@@ -455,8 +458,17 @@ class CaseFilterForm(forms.Form):
     def __init__(self, *args, service_id, **kwargs):
         super().__init__(*args, **kwargs)
         # The service's own records only: an id from elsewhere is not a valid choice.
-        for name, choices in case_filter_choices(service_id).items():
+        lists = case_filter_choices(service_id)
+        coordinators = lists.pop("coordinator")
+        for name, choices in lists.items():
             self.fields[name].choices = [("", _("Alle")), *choices]
+        self.fields["coordinator"].choices = [
+            ("", _("Alle")),
+            *[
+                (pk, name if active else _("%(name)s (niet meer actief)") % {"name": name})
+                for pk, name, active in coordinators
+            ],
+        ]
 
     def filter(self, queryset):
         if not self.is_valid():
@@ -474,6 +486,8 @@ class CaseFilterForm(forms.Form):
             queryset = queryset.filter(referrer_organisation=data["referrer_organisation"])
         if data.get("mediator"):
             queryset = queryset.filter(assignments__mediator=data["mediator"])
+        if data.get("coordinator"):
+            queryset = queryset.filter(coordinator=data["coordinator"])
         if data.get("reported_from"):
             queryset = queryset.filter(reported_on__gte=data["reported_from"])
         if data.get("reported_until"):

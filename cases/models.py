@@ -286,6 +286,8 @@ class Case(TimeStampedModel):
                 condition=Q(status__in=OPEN_STATUSES),
                 name="case_coordinator_open_idx",
             ),
+            # The case list filtered by coordinator (a handover when someone leaves), newest first.
+            models.Index(fields=["coordinator", "-reported_on", "-id"], name="case_coordinator_list_idx"),
             models.Index(
                 fields=["service", "suitability_decided_at", "id"],
                 condition=Q(status=CaseStatus.SUITABLE),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from buurtbemiddeling.dates import subtract_working_days
 from buurtbemiddeling.exports import readable_value
 from buurtbemiddeling.models import MediationService, Neighbourhood, User
-from buurtbemiddeling.roles import PERM_MEDIATE
+from buurtbemiddeling.roles import PERM_COORDINATE, PERM_MEDIATE, users_with_permission
 from buurtbemiddeling.validators import format_postcode_prefix, phone_variants
 from organisations.models import PartnerOrganisation
 
@@ -76,7 +76,7 @@ def filter_choices_key(service_id: int) -> str:
     return f"case-filter-choices:v1:{service_id}"
 
 
-def case_filter_choices(service_id: int) -> dict[str, list[tuple[int, str]]]:
+def case_filter_choices(service_id: int) -> dict[str, list[tuple]]:
     """(id, name) per filter list of the case list, for one service, in each model's order.
 
     Kept in the shared cache: every case list page needs all four lists, and they change
@@ -91,6 +91,14 @@ def case_filter_choices(service_id: int) -> dict[str, list[tuple[int, str]]]:
             field: list(model.objects.filter(service_id=service_id).values_list("id", "name"))
             for field, model in FILTER_LISTS.items()
         }
+        # Coordinators, those who left included (their cases are the ones to hand over):
+        # (id, name, still active); the form words the last in the reader's language.
+        choices["coordinator"] = [
+            (user.pk, user.get_full_name() or user.username, user.is_active)
+            for user in users_with_permission(PERM_COORDINATE, service_id=service_id, include_inactive=True)
+            .only("first_name", "last_name", "username", "is_active")
+            .order_by("-is_active", "first_name", "last_name", "username")
+        ]
         cache.set(key, choices, FILTER_CHOICES_TIMEOUT)
     return choices
 

@@ -4,7 +4,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from buurtbemiddeling.models import MediationService
+from buurtbemiddeling.models import MediationService, User
 from buurtbemiddeling.signals import service_created
 
 from .selectors import FILTER_LISTS, filter_choices_key
@@ -16,6 +16,8 @@ def forget_filter_choices(sender, instance, **kwargs):
     Now, so the rest of this transaction reads the change; after commit, so a page that
     read the old lists in between does not keep them.
     """
+    if set(kwargs.get("update_fields") or ()) == {"last_login"}:
+        return  # a login changes no name on any list
     service_id = instance.pk if sender is MediationService else instance.service_id
     key = filter_choices_key(service_id)
     cache.delete(key)
@@ -31,6 +33,7 @@ def set_up_new_service(sender, service, **kwargs):
 
 def connect():
     service_created.connect(set_up_new_service, dispatch_uid="cases.set_up_new_service")
-    for model in [*FILTER_LISTS.values(), MediationService]:
+    # User: the coordinator filter (a new coordinator, a name changed, someone left).
+    for model in [*FILTER_LISTS.values(), MediationService, User]:
         post_save.connect(forget_filter_choices, sender=model, dispatch_uid=f"filter-choices-save-{model.__name__}")
         post_delete.connect(forget_filter_choices, sender=model, dispatch_uid=f"filter-choices-delete-{model.__name__}")

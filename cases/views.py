@@ -409,7 +409,8 @@ def handover(request, reference):
 
 
 def _bulk_handover_form(request):
-    form = HandoverForm(service_id=request.user.service_id)
+    # Its own ids: the list's filters have a "coordinator" field too.
+    form = HandoverForm(service_id=request.user.service_id, auto_id="id_handover_%s")
     return form if form.fields["coordinator"].queryset.exists() else None
 
 

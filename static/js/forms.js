@@ -35,3 +35,27 @@
     });
   });
 })();
+
+// "Select all" above a list of checkboxes (the case list's bulk actions): only with JavaScript,
+// so without it the box stays hidden and each row is ticked by hand.
+(function () {
+  "use strict";
+  document.querySelectorAll("input[data-select-all]").forEach(function (all) {
+    var name = all.getAttribute("data-select-all");
+    var boxes = function () {
+      return document.querySelectorAll('input[type="checkbox"][name="' + name + '"]');
+    };
+    all.hidden = false;
+    all.addEventListener("change", function () {
+      boxes().forEach(function (box) {
+        box.checked = all.checked;
+      });
+    });
+    document.addEventListener("change", function (event) {
+      if (event.target.name === name) {
+        var list = Array.prototype.slice.call(boxes());
+        all.checked = list.length > 0 && list.every(function (box) { return box.checked; });
+      }
+    });
+  });
+})();

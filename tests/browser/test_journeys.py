@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -185,6 +186,18 @@ def test_coordinator_keeps_the_case_file_right_after_intake(visit, service, make
     visit.check_page("case page, handed over")
     case.refresh_from_db()
     assert case.coordinator.username == "dirk" and case.is_urgent and case.neighbourhood.name == "Centrum"
+
+    # Dirk's cases back to Carla at once: the list filtered on him, all ticked with one box.
+    visit.goto(reverse("cases:list") + f"?coordinator={case.coordinator_id}")
+    visit.check_page("case list filtered on a coordinator")
+    page.get_by_label("Alle zaken op deze pagina selecteren").check()
+    assert page.get_by_label(f"Selecteer {case.reference}").is_checked()
+    page.select_option("#id_handover_coordinator", value=str(carla.pk))
+    page.get_by_role("button", name="Overdragen", exact=True).click()
+    page.wait_for_load_state()
+    assert page.get_by_text(f"1 zaak is overgedragen aan {carla.get_full_name()}.").is_visible()
+    case.refresh_from_db()
+    assert case.coordinator == carla
 
 
 def test_mediator_sees_only_their_own_cases(visit, service, coordinator, make_case):

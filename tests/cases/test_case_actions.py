@@ -287,6 +287,46 @@ def test_the_ticked_cases_of_the_list_go_to_a_colleague_at_once(
     assert (Case.objects.get(pk=mine[2].pk).coordinator, Case.objects.get(pk=theirs.pk).coordinator) == before
 
 
+def test_the_cases_of_a_coordinator_who_left_are_found_by_filter_and_handed_over(
+    login, coordinator, colleague, make_case, other_service, other_coordinator
+):
+    """Someone leaves: the list filtered on them (marked as no longer active) gives their cases."""
+    from buurtbemiddeling.constants import Role
+    from buurtbemiddeling.factories import UserFactory
+
+    leaver = UserFactory(
+        username="vera", first_name="Vera", last_name="Vertrek", service=coordinator.service, role=Role.COORDINATOR
+    )
+    theirs = [make_case(actor=leaver, coordinator=leaver) for _ in range(2)]
+    other = make_case()
+    elsewhere = make_case(service=other_service, actor=other_coordinator)
+    client = login(coordinator)
+    assert ">Vera Vertrek</option>" in client.get(reverse("cases:list")).text
+    leaver.is_active = False
+    leaver.save()  # the cached filter lists follow at once
+    listing = client.get(reverse("cases:list")).text
+    assert ">Vera Vertrek (niet meer actief)</option>" in listing
+    filtered = client.get(reverse("cases:list"), {"coordinator": leaver.pk}).text
+    assert all(case.reference in filtered for case in theirs)
+    assert other.reference not in filtered and "2 zaken" in filtered
+    assert 'data-select-all="cases"' in filtered
+    # Another service's coordinator is no choice: the filter says so instead of showing everything.
+    refused = client.get(reverse("cases:list"), {"coordinator": other_coordinator.pk}).text
+    assert f"{other_coordinator.pk} is geen beschikbare keuze" in refused and elsewhere.reference not in refused
+    answer = client.post(
+        reverse("cases:bulk_handover"),
+        {
+            "cases": [case.reference for case in theirs],
+            "coordinator": colleague.pk,
+            "filters": f"coordinator={leaver.pk}",
+        },
+        follow=True,
+    )
+    assert "2 zaken zijn overgedragen aan Tess Twee." in answer.text
+    assert "Geen zaken." in answer.text  # back on the filtered list, now empty
+    assert {Case.objects.get(pk=case.pk).coordinator for case in theirs} == {colleague}
+
+
 def test_a_free_note_goes_on_the_timeline_for_coordinators_only(login, coordinator, assigned_case, mediator_user):
     from cases.constants import EventKind
 
