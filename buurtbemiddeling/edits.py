@@ -11,11 +11,14 @@ their old and new values.
 import datetime as dt
 import hashlib
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from . import personal_data
+from .forms import add_service_errors
 
 
 def _current(instance: models.Model, name: str):
@@ -101,3 +104,23 @@ def describe(instance: models.Model, changed: dict) -> str:
             label if name in secret else f"{label}: {_shown(instance, name, old)} → {_shown(instance, name, new)}"
         )
     return ", ".join(parts)
+
+
+def edit_page(request, form, *, update, current_version, done: str, success_url, template: str, context: dict):
+    """The view of an edit form with a `version` field. Valid: stored through
+    `update(actor=, version=, changes=form.changes())`, then `done` and off to `success_url`.
+    Stale: refused with the typed values kept, and the form's version moved to the stored one
+    (`current_version()`), so sent again after that, the person's own values win: they have
+    now seen the difference."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            update(actor=request.user, version=form.cleaned_data["version"], changes=form.changes())
+        except ValidationError as error:
+            add_service_errors(form, error)
+            if any(e.code == "stale" for e in getattr(error, "error_list", [])):
+                form.data = form.data.copy()
+                form.data["version"] = current_version()
+        else:
+            messages.success(request, done)
+            return redirect(success_url)
+    return render(request, template, {"form": form, **context})

@@ -560,8 +560,7 @@ class ConversationCorrectionForm(SingleValueMixin, ConversationForm):
 
 
 class AgreementForm(SingleValueMixin, forms.Form):
-    """One agreement's small form on the case page: one value, and the value the page showed
-    (`expected_<value>`, hidden) so that a stale page is refused by the service."""
+    """One agreement's value, and the value the page showed (`expected_<value>`): the service refuses stale pages."""
 
     value_field: str
     numbered_label: str  # the label when the case has several agreements, with %(number)d

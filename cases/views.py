@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from buurtbemiddeling import audit, exports, paging
+from buurtbemiddeling import audit, edits, exports, paging
 from buurtbemiddeling.forms import add_service_errors
 from buurtbemiddeling.roles import PERM_COORDINATE, PERM_MEDIATE
 
@@ -630,23 +630,6 @@ def leave_out(request, reference, party_id):
 # --- Editing after intake ----------------------------------------------------------------
 
 
-def _edit_page(request, case, form, *, update, instance, done, **context):
-    """An edit form: stored through `update`; a stale form is refused with the typed values kept,
-    and sent again after that, the person's own values win (they have now seen the difference)."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            update(actor=request.user, version=form.cleaned_data["version"], changes=form.changes())
-        except ValidationError as error:
-            add_service_errors(form, error)
-            if any(e.code == "stale" for e in getattr(error, "error_list", [])):
-                form.data = form.data.copy()
-                form.data["version"] = services.edit_version(instance)
-        else:
-            messages.success(request, done)
-            return redirect(case)
-    return render(request, "cases/edit.html", {"case": case, "form": form, **context})
-
-
 @require_http_methods(["GET", "POST"])
 @permission_required(PERM_COORDINATE, raise_exception=True)
 def case_edit(request, reference):
@@ -655,9 +638,16 @@ def case_edit(request, reference):
     initial = {name: getattr(case, name) for name in services.CASE_EDITABLE if name != "conflict_types"}
     initial.update(conflict_types=list(case.conflict_types.all()), version=services.edit_version(case))
     form = CaseEditForm(request.POST or None, case=case, initial=initial)
-    update = functools.partial(services.case_update, case=case)
-    done = _("De gegevens van de zaak zijn opgeslagen.")
-    return _edit_page(request, case, form, update=update, instance=case, done=done, title=_("Gegevens van de zaak"))
+    return edits.edit_page(
+        request,
+        form,
+        update=functools.partial(services.case_update, case=case),
+        current_version=functools.partial(services.edit_version, case),
+        done=_("De gegevens van de zaak zijn opgeslagen."),
+        success_url=case,
+        template="cases/edit.html",
+        context={"case": case, "title": _("Gegevens van de zaak")},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -668,10 +658,16 @@ def party_edit(request, reference, party_id):
     party = get_object_or_404(case.parties.select_related("case__service"), pk=party_id)
     initial = {"version": services.edit_version(party)}
     form = PartyEditForm(request.POST or None, party=party, instance=Party.objects.get(pk=party.pk), initial=initial)
-    update = functools.partial(services.party_update, party=party)
-    done = _("De gegevens van de partij zijn opgeslagen.")
-    title = party.get_side_display()
-    return _edit_page(request, case, form, update=update, instance=party, done=done, party=party, title=title)
+    return edits.edit_page(
+        request,
+        form,
+        update=functools.partial(services.party_update, party=party),
+        current_version=functools.partial(services.edit_version, party),
+        done=_("De gegevens van de partij zijn opgeslagen."),
+        success_url=case,
+        template="cases/edit.html",
+        context={"case": case, "party": party, "title": party.get_side_display()},
+    )
 
 
 # --- Agreements followed up --------------------------------------------------------------
@@ -708,8 +704,7 @@ def _agreement_rows(case, bound: dict) -> list[dict]:
 
 
 def _agreement_action(request, reference, agreement_id, *, form_class, forms_key, act, done):
-    """One agreement's small form: `act` saves it through a service, `done` says so;
-    a refused or invalid form comes back in its place on the case page."""
+    """One agreement's form: `act` saves through a service, `done` says so; else the case page with the form."""
     case = _get_case(request, reference)
     agreement = get_object_or_404(Agreement, pk=agreement_id, case=case)
     form = form_class(request.POST, agreement=agreement)
