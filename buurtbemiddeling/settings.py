@@ -331,6 +331,8 @@ SELFREPORT_POSTS_PER_HOUR = env.int("SELFREPORT_POSTS_PER_HOUR", default=60)
 SELFREPORT_REPORTS_PER_HOUR = env.int("SELFREPORT_REPORTS_PER_HOUR", default=5)
 
 # --- Forms ----------------------------------------------------------------------------
+# Django's form renderer with its commonest widget templates built in Python (same markup).
+FORM_RENDERER = "buurtbemiddeling.renderers.FastTemplates"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
