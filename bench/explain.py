@@ -51,7 +51,7 @@ def explain(sql: str) -> tuple[float, list]:
 def main():
     lines, marks = [], 0
     for name, path, cookie, method, body in measure.pages():
-        queries = page_queries(path, cookie, method, body)
+        queries = page_queries(measure.concrete_path(name, path, cookie), cookie, method, body)
         timed = [(sql, *explain(sql)) for sql in queries]
         total = sum(ms for _, ms, _ in timed)
         lines.append(f"== {name}: {len(queries)} read queries, {total:.1f} ms in the database")

@@ -342,7 +342,9 @@ class ConversationForm(CleanTextMixin, forms.Form):
         help_text=_("Eén afspraak per regel. Bij afspraken wordt de nazorg automatisch ingepland."),
     )
 
-    def __init__(self, *args, case, **kwargs):
+    def __init__(self, *args, case, shown: dict | None = None, **kwargs):
+        """`shown`: the page read the active mediators and the parties already ({"mediators": [...],
+        "parties": [...]}); their choices are built from those instead of two more queries."""
         super().__init__(*args, **kwargs)
         self.fields["held_on"].initial = timezone.localdate()
         self.fields["mediators"].queryset = MediatorProfile.objects.filter(
@@ -351,6 +353,11 @@ class ConversationForm(CleanTextMixin, forms.Form):
         # Not a party the coordinator chose to go on without (services.party_leave_out).
         self.fields["parties"].queryset = case.parties.filter(left_out_at__isnull=True)
         self.fields["parties"].label_from_instance = lambda party: f"{party.get_side_display()}: {party.display_name}"
+        if shown is not None:
+            self.fields["mediators"].choices = [(m.pk, str(m)) for m in shown["mediators"]]
+            self.fields["parties"].choices = [
+                (p.pk, self.fields["parties"].label_from_instance(p)) for p in shown["parties"] if p.left_out_at is None
+            ]
 
     def clean_held_on(self):
         value = self.cleaned_data["held_on"]
@@ -386,9 +393,14 @@ class HandoverForm(SingleValueMixin, forms.Form):
 
     def __init__(self, *args, service_id, exclude=None, **kwargs):
         super().__init__(*args, **kwargs)
-        coordinators = users_with_permission(PERM_COORDINATE, service_id=service_id)
-        self.fields["coordinator"].queryset = coordinators.exclude(pk=getattr(exclude, "pk", None))
-        self.fields["coordinator"].label_from_instance = lambda user: user.get_full_name() or user.username
+        field = self.fields["coordinator"]
+        field.queryset = users_with_permission(PERM_COORDINATE, service_id=service_id).exclude(
+            pk=getattr(exclude, "pk", None)
+        )
+        # Read once: whether there is anyone to hand over to, and the choices shown.
+        colleagues = list(field.queryset)
+        self.has_colleagues = bool(colleagues)
+        field.choices = [("", field.empty_label), *[(u.pk, u.get_full_name() or u.username) for u in colleagues]]
 
 
 class ParticipationForm(forms.Form):

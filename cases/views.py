@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -202,7 +203,9 @@ def _render_detail(request, case, *, status=200, **bound):
     ]
     assignments = list(case.assignments.select_related("mediator").order_by("ended_on", "started_on"))
     active = [a for a in assignments if a.ended_on is None]
-    parties = list(case.parties.select_related("housing_corporation"))
+    # Read once for the page: the parties, the repeat check and the panels share them.
+    prefetch_related_objects([case], Prefetch("parties", queryset=Party.objects.select_related("housing_corporation")))
+    parties = list(case.parties.all())
     context = {
         "case": case,
         "parties": parties,
@@ -216,7 +219,8 @@ def _render_detail(request, case, *, status=200, **bound):
         "active_assignments": active,
         "transition_forms": transition_forms,
         "conflict_types": case.conflict_types.all(),
-        "conversation_form": bound.get("conversation_form") or ConversationForm(case=case),
+        "conversation_form": bound.get("conversation_form")
+        or ConversationForm(case=case, shown={"mediators": [a.mediator for a in active], "parties": parties}),
         "party_form": bound.get("party_form") or AddPartyForm(service=case.service, prefix="new"),
         # The same address, phone or name in another case of the service, however this one came in.
         "repeats": selectors.repeats_for_case(case),
@@ -411,7 +415,7 @@ def handover(request, reference):
 def _bulk_handover_form(request):
     # Its own ids: the list's filters have a "coordinator" field too.
     form = HandoverForm(service_id=request.user.service_id, auto_id="id_handover_%s")
-    return form if form.fields["coordinator"].queryset.exists() else None
+    return form if form.has_colleagues else None
 
 
 @require_POST
