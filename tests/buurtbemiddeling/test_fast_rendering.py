@@ -64,5 +64,9 @@ def test_every_filter_on_the_case_list_has_its_label_and_bootstrap_widget(db, se
 
     for name, field in CaseFilterForm.base_fields.items():
         assert f'<label for="id_{name}" class="form-label">{field.label}</label>' in html
-    assert html.count('class="form-select"') == 8  # seven filters and the work-queue section
+    # Every choice filter (the work-queue section and the sort order among them) is a Bootstrap select.
+    selects = [name for name, field in CaseFilterForm.base_fields.items() if isinstance(field, forms.ChoiceField)]
+    assert len(selects) == 9
+    for name in selects:
+        assert f'<select name="{name}" class="form-select" id="id_{name}">' in html
     assert html.count('class="form-control"') == 3  # the search term and two dates
