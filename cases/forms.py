@@ -378,6 +378,15 @@ class NoteForm(CleanTextMixin, forms.Form):
         error_messages={"required": _("Schrijf de notitie.")},
     )
 
+    def __init__(self, *args, for_mediator: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if for_mediator:
+            # Who reads it, said where it is written (selectors.notes_for_case_page).
+            self.fields["text"].help_text = _(
+                "Bijvoorbeeld: belde terug, spreekt vrijdag met de buurman. "
+                "De coördinatoren zien uw notities, andere bemiddelaars niet."
+            )
+
 
 class HandoverForm(SingleValueMixin, forms.Form):
     """Who takes the case(s) over: an active coordinator of the same service."""

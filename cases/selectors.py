@@ -17,7 +17,7 @@ from buurtbemiddeling.roles import PERM_COORDINATE, PERM_MEDIATE, users_with_per
 from buurtbemiddeling.validators import format_postcode_prefix, phone_variants
 from organisations.models import PartnerOrganisation
 
-from .constants import OPEN_STATUSES, CaseStatus
+from .constants import OPEN_STATUSES, CaseStatus, EventKind
 from .models import (
     Assignment,
     Case,
@@ -449,33 +449,52 @@ def mediator_is_assigned(user: User | AnonymousUser, case: Case) -> bool:
     return profile is not None and case.assignments.filter(mediator=profile, ended_on__isnull=True).exists()
 
 
+def may_add_to_case(user: User | AnonymousUser, case: Case, *, assigned: bool | None = None) -> bool:
+    """The one rule for who may add to a case's record: log a conversation or write a note.
+
+    A coordinator of the case's service; or a mediator assigned to the case now, while it
+    is open. Nobody once the case is anonymised. `assigned` (is the user assigned to the
+    case now) is for pages that ask about many conversations at once; looked up when None.
+    """
+    if not getattr(user, "is_authenticated", False) or case.anonymised_at is not None:
+        return False
+    if Case.objects.whole_service_of(user) == case.service_id:
+        return True
+    if not user.has_perm(PERM_MEDIATE) or not case.is_open or case.service_id != user.service_id:
+        return False
+    return mediator_is_assigned(user, case) if assigned is None else assigned
+
+
+def notes_for_case_page(user: User, case: Case) -> list:
+    """The free notes a mediator's case page shows: their own, newest first.
+
+    Notes are seen like conversation reports: coordinators read every note in the
+    timeline; a mediator the notes they wrote, never a colleague's or the coordinator's.
+    """
+    return list(case.events.filter(kind=EventKind.NOTE, actor=user).order_by("-created_at", "-pk"))
+
+
 def may_correct_conversation(
     user: User | AnonymousUser, conversation: Conversation, *, assigned: bool | None = None
 ) -> bool:
     """The one rule for who may correct a conversation (its report, date, who took part).
 
-    A coordinator of the case's service; or the mediator who logged it, while they are
-    assigned to the case, the case is open and they took part in the conversation (so it
-    is one their own case page shows). Nobody once the case is anonymised: there is no
-    report left to correct. `assigned` (is the user assigned to the case now) is for pages
-    that ask about many conversations at once; it is looked up when None. The view, the
-    case page's "Corrigeren" link and services.conversation_correct all ask here.
+    Whoever may add to the case (may_add_to_case): a coordinator of its service; or the
+    mediator who logged it, when they took part in it (so it is one their own case page
+    shows). The view, the case page's "Corrigeren" link and services.conversation_correct
+    all ask here.
     """
-    if not getattr(user, "is_authenticated", False) or not user.service_id:
-        return False
     case = conversation.case
-    if case.anonymised_at is not None or case.service_id != user.service_id:
+    if not may_add_to_case(user, case, assigned=assigned):
         return False
     if Case.objects.whole_service_of(user) == case.service_id:
         return True
-    if not user.has_perm(PERM_MEDIATE) or conversation.author_id != user.pk or not case.is_open:
-        return False
     profile = getattr(user, "mediator_profile", None)
-    if profile is None or profile.service_id != case.service_id:
-        return False
-    if assigned is None:
-        assigned = mediator_is_assigned(user, case)
-    return assigned and any(mediator.pk == profile.pk for mediator in conversation.mediators.all())
+    return (
+        profile is not None
+        and conversation.author_id == user.pk
+        and any(mediator.pk == profile.pk for mediator in conversation.mediators.all())
+    )
 
 
 def conversations_for_case_page(user: User | AnonymousUser, case: Case) -> list[Conversation]:

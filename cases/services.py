@@ -423,7 +423,13 @@ def _same_household(case: Case, party: Party) -> Party | None:
 
 @transaction.atomic
 def case_note_add(*, case: Case, actor: User | AnonymousUser | None, text: str) -> CaseEvent:
-    """A free note on the timeline ("belde terug, spreekt vrijdag met buurman"), by who and when."""
+    """A free note on the timeline ("belde terug, spreekt vrijdag met buurman"), by who and when.
+
+    By a coordinator or a mediator assigned to the open case (selectors.may_add_to_case);
+    `actor` None is the system.
+    """
+    if actor is not None and not selectors.may_add_to_case(actor, case):
+        raise ValidationError(_("U kunt bij deze zaak geen notitie (meer) maken."), code="not_allowed")
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Schrijf de notitie.")})

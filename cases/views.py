@@ -274,7 +274,6 @@ def _refusal_steps(case, parties) -> dict | None:
 
 
 def _render_mediator_detail(request, case, *, status=200, **bound):
-    profile = getattr(request.user, "mediator_profile", None)
     context = {
         "case": case,
         "parties": case.parties.all(),
@@ -283,9 +282,10 @@ def _render_mediator_detail(request, case, *, status=200, **bound):
         # What they are to mediate and what was agreed (in any conversation of the case).
         "agreements": case.agreements.all(),
         "conversation_form": bound.get("conversation_form") or ConversationForm(case=case),
-        "can_log": case.is_open
-        and profile is not None
-        and case.assignments.filter(mediator=profile, ended_on__isnull=True).exists(),
+        # Their own notes: notes are seen like conversation reports (selectors.notes_for_case_page).
+        "notes": selectors.notes_for_case_page(request.user, case),
+        "note_form": bound.get("note_form") or NoteForm(for_mediator=True),
+        "can_log": selectors.may_add_to_case(request.user, case),
     }
     return render(request, "cases/detail_mediator.html", context, status=status)
 
@@ -378,11 +378,12 @@ def assign_mediator(request, reference):
 
 
 @require_POST
-@permission_required(PERM_COORDINATE, raise_exception=True)
 def add_note(request, reference):
-    """A free note on the case's timeline."""
+    """A free note on the case's timeline, by a coordinator or an assigned mediator."""
     case = _get_case(request, reference)
-    form = NoteForm(request.POST)
+    if not selectors.may_add_to_case(request.user, case):
+        raise Http404
+    form = NoteForm(request.POST, for_mediator=not request.user.has_perm(PERM_COORDINATE))
     if form.is_valid():
         try:
             services.case_note_add(case=case, actor=request.user, text=form.cleaned_data["text"])
@@ -492,13 +493,7 @@ def log_conversation(request, reference):
     case = _get_case(request, reference)
     is_coordinator = request.user.has_perm(PERM_COORDINATE)
     profile = getattr(request.user, "mediator_profile", None)
-    may_log = is_coordinator or (
-        request.user.has_perm(PERM_MEDIATE)
-        and profile is not None
-        and case.is_open
-        and case.assignments.filter(mediator=profile, ended_on__isnull=True).exists()
-    )
-    if not may_log:
+    if not selectors.may_add_to_case(request.user, case):
         raise Http404
     form = ConversationForm(request.POST, case=case)
     if form.is_valid():

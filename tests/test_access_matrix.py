@@ -93,7 +93,7 @@ POLICIES = {
     "cases:transition": (CASE_COORDINATOR, "post"),
     "cases:assign": (CASE_COORDINATOR, "post"),
     "cases:handover": (CASE_COORDINATOR, "post"),
-    "cases:add_note": (CASE_COORDINATOR, "post"),
+    "cases:add_note": (CASE_SHARED, "post"),
     "cases:bulk_handover": (COORDINATOR_PAGE, "post"),
     "cases:bulk_export": (COORDINATOR_PAGE, "post"),
     "cases:edit": (CASE_COORDINATOR, "get"),

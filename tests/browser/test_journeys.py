@@ -219,6 +219,15 @@ def test_mediator_sees_only_their_own_cases(visit, service, coordinator, make_ca
     party = mine.parties.get(side="A")
     assert page.get_by_text(party.phone).first.is_visible()
     visit.check_page("mediator case page")
+    # A note of their own, which the coordinator reads in the timeline and they under "Mijn notities".
+    page.get_by_text("Notitie toevoegen").click()
+    page.get_by_role("textbox", name="Notitie").fill("Belde aan, buurman was niet thuis. Vrijdag opnieuw.")
+    page.get_by_role("button", name="Notitie opslaan").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("De notitie staat in de tijdlijn.").is_visible()
+    notes = page.get_by_role("region", name="Mijn notities")
+    assert notes.get_by_text("Belde aan, buurman was niet thuis. Vrijdag opnieuw.").is_visible()
+    visit.check_page("mediator case page with a note")
     response = page.goto(visit.base_url + other.get_absolute_url())
     assert response.status == 404
 

@@ -327,7 +327,9 @@ def test_the_cases_of_a_coordinator_who_left_are_found_by_filter_and_handed_over
     assert {Case.objects.get(pk=case.pk).coordinator for case in theirs} == {colleague}
 
 
-def test_a_free_note_goes_on_the_timeline_for_coordinators_only(login, coordinator, assigned_case, mediator_user):
+def test_a_coordinators_free_note_goes_on_the_timeline_for_coordinators_only(
+    login, coordinator, assigned_case, mediator_user
+):
     from cases.constants import EventKind
 
     client = login(coordinator)
@@ -340,4 +342,83 @@ def test_a_free_note_goes_on_the_timeline_for_coordinators_only(login, coordinat
     assert note.actor == coordinator
     # The mediator's page has no timeline: the coordinator's notes stay with coordinators.
     assert "Belde terug" not in login(mediator_user).get(assigned_case.get_absolute_url()).text
-    assert login(mediator_user).post(url, {"text": "x"}).status_code == 403
+
+
+def test_an_assigned_mediator_writes_notes_that_they_and_the_coordinators_read(
+    login, coordinator, assigned_case, mediator_user, service, client
+):
+    from buurtbemiddeling.constants import Role
+    from buurtbemiddeling.factories import UserFactory
+    from cases.constants import EventKind
+    from cases.services import case_note_add
+
+    url = reverse("cases:add_note", args=[assigned_case.reference])
+    case_note_add(case=assigned_case, actor=coordinator, text="Coördinator: dossier van de woningcorporatie gevraagd.")
+    client = login(mediator_user)
+    page = client.get(assigned_case.get_absolute_url()).text
+    assert "Mijn notities" in page and "Nog geen notities." in page
+    assert "dossier van de woningcorporatie" not in page  # the coordinator's note is not theirs
+
+    answer = client.post(url, {"text": ""})
+    assert answer.status_code == 200 and "Schrijf de notitie." in answer.text
+    answer = client.post(url, {"text": "Belde terug, spreekt vrijdag met de buurman."}, follow=True)
+    assert "De notitie staat in de tijdlijn." in answer.text
+    assert "Belde terug, spreekt vrijdag met de buurman." in answer.text
+    note = assigned_case.events.get(kind=EventKind.NOTE, actor=mediator_user)
+    assert note.reason == "Belde terug, spreekt vrijdag met de buurman."
+    # The coordinator reads it in the timeline, with who wrote it.
+    assert (
+        "Belde terug, spreekt vrijdag met de buurman." in login(coordinator).get(assigned_case.get_absolute_url()).text
+    )
+
+    # A mediator of the service who is not on the case neither reads nor writes there.
+    other = UserFactory(username="bemiddelaar.twee", service=service, role=Role.MEDIATOR)
+    MediatorProfileFactory(service=service, user=other)
+    client = login(other)
+    assert client.get(assigned_case.get_absolute_url()).status_code == 404
+    assert client.post(url, {"text": "Mag dit?"}).status_code == 404
+    assert not assigned_case.events.filter(kind=EventKind.NOTE, actor=other).exists()
+
+
+def test_a_mediator_writes_no_note_once_the_case_is_closed_or_they_left_it(
+    login, coordinator, assigned_case, mediator_user, mediator
+):
+    from cases.constants import EventKind
+    from cases.services import assignment_end
+
+    url = reverse("cases:add_note", args=[assigned_case.reference])
+    client = login(mediator_user)
+    outcome = Outcome.objects.filter(service=assigned_case.service, requires_conversation=False).first()
+    closed = case_transition(case=assigned_case, to_status=CaseStatus.INTAKE, actor=coordinator)
+    closed = case_transition(case=closed, to_status=CaseStatus.SUITABLE, actor=coordinator)
+    closed = case_transition(case=closed, to_status=CaseStatus.CLOSED, actor=coordinator, outcome=outcome)
+    page = client.get(closed.get_absolute_url())
+    assert page.status_code == 200 and "Notitie toevoegen" not in page.text  # still readable, no longer writable
+    assert client.post(url, {"text": "Nog één ding."}).status_code == 404
+
+    assignment_end(assignment=assigned_case.assignments.get(mediator=mediator), actor=coordinator, reason="Verhuisd")
+    assert client.post(url, {"text": "Nog één ding."}).status_code == 404
+    assert not assigned_case.events.filter(kind=EventKind.NOTE, actor=mediator_user).exists()
+
+
+def test_the_mediators_page_makes_as_many_queries_for_one_note_as_for_twelve(
+    login, coordinator, make_case, mediator, mediator_user
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.services import case_note_add
+
+    def page_queries(notes):
+        case = make_case()
+        mediator_assign(case=case, mediator=mediator, actor=coordinator)
+        for i in range(notes):
+            case_note_add(case=case, actor=mediator_user, text=f"Belde terug ({i})")
+        client = login(mediator_user)
+        client.get(case.get_absolute_url())  # the session and the caches warm
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(case.get_absolute_url()).text
+        assert page.count("Belde terug (") == notes
+        return len(queries)
+
+    assert page_queries(1) == page_queries(12)
