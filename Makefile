@@ -5,6 +5,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 PORT ?= 8000
+# make test runs the suite in this many processes (pytest-xdist), each with its own test
+# database; each takes tests in pytest-django's order, so the tests that commit run after
+# the others. TEST_WORKERS=0 runs it in this process.
+TEST_WORKERS ?= auto
 
 .PHONY: run test lint format check messages compilemessages node-tools serve bench screenshots clean help
 
@@ -53,7 +57,7 @@ run: $(STAMP) compilemessages
 	@PY=$(PY) PORT=$(PORT) scripts/run-dev.sh
 
 test: $(STAMP) compilemessages node-tools
-	DEBUG=true $(PY) -m pytest $(PYTEST_ARGS)
+	DEBUG=true $(PY) -m pytest -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

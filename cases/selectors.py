@@ -5,7 +5,7 @@ import re
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +74,17 @@ FILTER_CHOICES_TIMEOUT = 300
 
 def filter_choices_key(service_id: int) -> str:
     return f"case-filter-choices:v1:{service_id}"
+
+
+def forget_filter_choices(service_id: int) -> None:
+    """A filter list of the service changed: its cached choices go, now and once committed.
+
+    Now, so the rest of this transaction reads the change; after commit, so a page that
+    read the old lists in between does not keep them.
+    """
+    key = filter_choices_key(service_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def case_filter_choices(service_id: int) -> dict[str, list[tuple]]:

@@ -47,27 +47,35 @@ from .models import (
 
 
 def service_setup_reference_lists(*, service: MediationService) -> None:
-    """Give a service the standard reference lists (idempotent; admins edit them later)."""
-    for position, name in enumerate(DEFAULT_CONFLICT_TYPES):
-        ConflictType.objects.get_or_create(service=service, name=name, defaults={"position": position})
-    for position, name in enumerate(DEFAULT_UNSUITABILITY_REASONS):
-        UnsuitabilityReason.objects.get_or_create(
-            service=service,
-            name=name,
-            defaults={"position": position, "fits_participation": DEFAULT_FITS_PARTICIPATION.get(name, "")},
-        )
-    for position, (name, category, resolved, needs_conversation) in enumerate(DEFAULT_OUTCOMES):
-        Outcome.objects.get_or_create(
-            service=service,
-            name=name,
-            defaults={
-                "position": position,
+    """Give a service the standard reference lists (idempotent; admins edit them later).
+
+    What the service lacks, by name, in one read and one insert per list.
+    """
+    fits = DEFAULT_FITS_PARTICIPATION
+    lists = {
+        ConflictType: [{"name": name} for name in DEFAULT_CONFLICT_TYPES],
+        UnsuitabilityReason: [
+            {"name": name, "fits_participation": fits.get(name, "")} for name in DEFAULT_UNSUITABILITY_REASONS
+        ],
+        Outcome: [
+            {
+                "name": name,
                 "category": category,
                 "counts_as_resolved": resolved,
                 "requires_conversation": needs_conversation,
-                "fits_participation": DEFAULT_FITS_PARTICIPATION.get(name, ""),
-            },
-        )
+                "fits_participation": fits.get(name, ""),
+            }
+            for name, category, resolved, needs_conversation in DEFAULT_OUTCOMES
+        ],
+    }
+    for model, rows in lists.items():
+        present = set(model.objects.filter(service=service).values_list("name", flat=True))
+        missing = [
+            model(service=service, position=i, **row) for i, row in enumerate(rows) if row["name"] not in present
+        ]
+        if missing:
+            model.objects.bulk_create(missing)
+            selectors.forget_filter_choices(service.pk)
 
 
 def _next_sequence(*, service: MediationService, year: int) -> int:

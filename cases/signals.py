@@ -1,27 +1,19 @@
 """Receivers of cases: cached reads kept in step with their records, a new service set up."""
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from buurtbemiddeling.models import MediationService, User
 from buurtbemiddeling.signals import service_created
 
-from .selectors import FILTER_LISTS, filter_choices_key
+from .selectors import FILTER_LISTS
+from .selectors import forget_filter_choices as forget_filter_choices_of
 
 
 def forget_filter_choices(sender, instance, **kwargs):
-    """A changed filter list: the service's cached choices go, now and once it is committed.
-
-    Now, so the rest of this transaction reads the change; after commit, so a page that
-    read the old lists in between does not keep them.
-    """
+    """A changed filter list: the service's cached choices go (selectors.forget_filter_choices)."""
     if set(kwargs.get("update_fields") or ()) == {"last_login"}:
         return  # a login changes no name on any list
-    service_id = instance.pk if sender is MediationService else instance.service_id
-    key = filter_choices_key(service_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    forget_filter_choices_of(instance.pk if sender is MediationService else instance.service_id)
 
 
 def set_up_new_service(sender, service, **kwargs):
