@@ -170,6 +170,15 @@ class ServiceScopedAdmin(ServiceScopedFields, admin.ModelAdmin):
         super().save_formset(request, form, formset, change)
 
 
+class ReferenceItemAdmin(ServiceScopedAdmin):
+    """A service's reference list (models.ReferenceItem): ordered and switched off in the list."""
+
+    list_display = ["name", "service", "position", "is_active"]
+    list_filter = ["service", "is_active"]
+    list_editable = ["position", "is_active"]
+    search_fields = ["name"]
+
+
 class ServiceScopedInline(ServiceScopedFields):
     """Mix into an inline: its choices are limited to the admin's service as well."""
 

@@ -176,6 +176,24 @@ class MediationService(TimeStampedModel):
         return self.name
 
 
+class ReferenceItem(TimeStampedModel):
+    """Abstract base of a service's own reference list (conflict types, outcomes, ...), edited by its admin."""
+
+    service = models.ForeignKey(MediationService, verbose_name=_("bemiddelingsorganisatie"), on_delete=models.CASCADE)
+    name = models.CharField(_("naam"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+    is_active = models.BooleanField(_("actief"), default=True)
+
+    objects = ServiceScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
 class Municipality(TimeStampedModel):
     """A municipality (gemeente) a service works for; figures can be split per municipality."""
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from buurtbemiddeling.admin import ReadOnlyInline, ServiceScopedAdmin
+from buurtbemiddeling.admin import ReadOnlyInline, ReferenceItemAdmin, ServiceScopedAdmin
 
 from .models import (
     Agreement,
@@ -59,13 +59,6 @@ class CaseAdmin(ServiceScopedAdmin):
     def has_add_permission(self, request):
         # New cases are registered in the app, so they get a reference and a timeline.
         return False
-
-
-class ReferenceItemAdmin(ServiceScopedAdmin):
-    list_display = ["name", "service", "position", "is_active"]
-    list_filter = ["service", "is_active"]
-    list_editable = ["position", "is_active"]
-    search_fields = ["name"]
 
 
 @admin.register(ConflictType)

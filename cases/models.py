@@ -15,6 +15,7 @@ from buurtbemiddeling import personal_data
 from buurtbemiddeling.models import (
     MediationService,
     Neighbourhood,
+    ReferenceItem,
     ServiceScopedQuerySet,
     TimeStampedModel,
 )
@@ -44,22 +45,6 @@ from .constants import (
 )
 
 # --- Reference lists (per service, edited by admins) ---------------------------------
-
-
-class ReferenceItem(TimeStampedModel):
-    service = models.ForeignKey(MediationService, verbose_name=_("bemiddelingsorganisatie"), on_delete=models.CASCADE)
-    name = models.CharField(_("naam"), max_length=200)
-    position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
-    is_active = models.BooleanField(_("actief"), default=True)
-
-    objects = ServiceScopedQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-        ordering = ["position", "name"]
-
-    def __str__(self):
-        return self.name
 
 
 class ConflictType(ReferenceItem):
