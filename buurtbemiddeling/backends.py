@@ -5,17 +5,46 @@ in two ORM queries per request (the user's own and their groups'), which cost mo
 Python than in the database; here it is one SQL statement. The rules are Django's:
 inactive users have none, superusers all, everyone else what their groups and their own
 permissions give; nothing is kept beyond the request, so a changed role counts on the next
-page. (The user is read as Django does, without their service: the benchmark's
-authenticated bare view is the stack's ceiling and must not get heavier for it.)
+page. The signed-in user is read with their service, together with the session's second
+factor when there is one (middleware.OTPMiddleware).
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, router
 
+# The user middleware.OTPMiddleware already read with the session's device, for get_user.
+_known_user: ContextVar = ContextVar("known_user", default=None)
+
+
+@contextmanager
+def known_user(user) -> Iterator[None]:
+    """While inside, get_user takes `user` (already read) when the session names them."""
+    token = _known_user.set(user)
+    try:
+        yield
+    finally:
+        _known_user.reset(token)
+
 
 class UserBackend(ModelBackend):
+    def get_user(self, user_id):
+        """The signed-in user with their service (every page needs it), in one statement."""
+        user = _known_user.get()
+        if user is None or str(user.pk) != str(user_id):
+            user_model = get_user_model()
+            try:
+                user = user_model._default_manager.select_related("service").get(pk=user_id)
+            except user_model.DoesNotExist:
+                return None
+        return user if self.user_can_authenticate(user) else None
+
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()

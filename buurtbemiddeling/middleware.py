@@ -3,6 +3,7 @@ import time
 from urllib.parse import urlencode, urlsplit
 
 from auditlog import middleware as auditlog_middleware
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -14,8 +15,12 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp import middleware as otp_middleware
+from django_otp.models import Device
 
 from . import submissions
+from .backends import known_user
 
 
 class HealthCheckMiddleware:
@@ -120,18 +125,29 @@ class AuditlogMiddleware(auditlog_middleware.AuditlogMiddleware):
 class AbsoluteSessionLifetimeMiddleware:
     """End every session a fixed time after login, however active it was (default 10 hours).
 
-    The idle timeout (15 minutes) is SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST.
+    And the idle timeout (SESSION_COOKIE_AGE, 15 minutes): a request renews a session that
+    holds anything, written at most once per SESSION_RENEW_SECONDS so that a page costs no
+    write (the session then ends between 14 and 15 minutes after the last request).
     """
 
     SESSION_KEY = "bb_authenticated_at"
+    RENEWED_KEY = "bb_renewed_at"
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        now = time.time()
+        session = getattr(request, "session", None)
+        if (
+            session is not None
+            and session.session_key  # a cookie, and behind it a session holding something
+            and set(session.keys()) - {self.RENEWED_KEY}
+            and now - session.get(self.RENEWED_KEY, 0) >= settings.SESSION_RENEW_SECONDS
+        ):
+            session[self.RENEWED_KEY] = now  # a change: SessionMiddleware writes the new expiry
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            now = time.time()
             started = request.session.get(self.SESSION_KEY)
             if started is None:
                 request.session[self.SESSION_KEY] = now
@@ -140,6 +156,35 @@ class AbsoluteSessionLifetimeMiddleware:
                 messages.info(request, _("U was lang ingelogd. Log opnieuw in om verder te gaan."))
                 return redirect_to_login(request.get_full_path())
         return self.get_response(request)
+
+
+class OTPMiddleware(otp_middleware.OTPMiddleware):
+    """django-otp's OTPMiddleware, reading the session's device with its user in one statement.
+
+    django.contrib.auth then takes that user (backends.known_user) instead of reading it
+    again; its checks all still run (the session's user id and password hash, is_active),
+    as do django-otp's (the device belongs to the user and is confirmed). The user comes
+    with their service, which nearly every page needs.
+    """
+
+    def _verify_user_sync(self, request, user):
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+        device = self._device_with_user(persistent_id) if persistent_id else None
+        with known_user(device.user if device is not None else None):
+            self._init_user_fields(user)
+            if user.is_authenticated:
+                user.otp_device = self._finalize_device(request, user, device)
+        return user
+
+    def _device_with_user(self, persistent_id: str):
+        try:
+            label, pk = self._normalize_persistent_id(persistent_id).rsplit("/", 1)
+            model = apps.get_model(label)
+            if not issubclass(model, Device):
+                return None
+            return model.objects.select_related("user__service").filter(pk=int(pk)).first()
+        except (ValueError, LookupError):
+            return None
 
 
 class SecondFactorMiddleware:

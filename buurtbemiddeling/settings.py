@@ -69,7 +69,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "buurtbemiddeling.middleware.OTPMiddleware",
     "buurtbemiddeling.middleware.SecondFactorMiddleware",
     "buurtbemiddeling.middleware.AuditlogMiddleware",
     "buurtbemiddeling.middleware.PostRedirectMiddleware",
@@ -203,7 +203,10 @@ PASSWORD_RESET_TIMEOUT = 60 * 60
 
 # --- Sessions and cookies -------------------------------------------------------------
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=15 * 60)
-SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: every request extends the session
+# Idle timeout: a request extends the session, written at most once a minute
+# (SESSION_RENEW_SECONDS, middleware.AbsoluteSessionLifetimeMiddleware), not on every page.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = 60
 # However active, a session ends this long after login (hours).
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_HOURS", default=10) * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
