@@ -136,6 +136,13 @@ class AbsoluteSessionLifetimeMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    @classmethod
+    def start(cls, sender, request, user, **kwargs):
+        """At login (user_logged_in), which writes the session anyway: both clocks start."""
+        session = getattr(request, "session", None)
+        if session is not None:
+            session[cls.SESSION_KEY] = session[cls.RENEWED_KEY] = time.time()
+
     def __call__(self, request):
         now = time.time()
         session = getattr(request, "session", None)
