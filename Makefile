@@ -43,7 +43,7 @@ node-tools:
 	else echo "npm not found: browser tests will not validate HTML (apt-get install npm default-jre-headless)"; fi
 
 compilemessages: $(STAMP)
-	@$(VENV)/bin/pybabel compile --domain django --directory locale --statistics 2>&1 | grep -v "^compiling catalog" || true
+	@$(VENV)/bin/pybabel compile --domain django --directory locale 2>&1 | grep -v "^compiling catalog" || true
 
 # Extract new strings (needs GNU gettext's xgettext; only for developers adding text).
 messages: $(STAMP)

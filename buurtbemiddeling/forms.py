@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -100,11 +101,30 @@ class FastSelect(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
 
 
+# Django 6.1's empty choice of a select ("- Select an option -", BLANK_CHOICE_LABEL) is not in
+# Django's Dutch catalogue yet; ours translates it (locale/nl). Named here so that
+# `make messages` keeps the entry.
+BLANK_CHOICE_LABEL = _("- Select an option -")
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+    def format_value(self, value):
+        """An <input type="date"> holds a date (YYYY-MM-DD) or nothing: what was typed or put in
+        the address otherwise is not echoed (invalid HTML; the browser would drop it); the
+        error at the field says what was wrong."""
+        if isinstance(value, str):
+            try:
+                if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                    raise ValueError(value)
+                dt.date.fromisoformat(value)
+            except ValueError:
+                return None
+        return super().format_value(value)
 
 
 class CleanTextMixin:

@@ -15,6 +15,8 @@ admin.site.site_title = "Buurtbemiddeling beheer"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages without an icon link (Django admin's).
+    path("favicon.ico", views.favicon, name="favicon"),
     path("taal/", login_not_required(set_language), name="set_language"),
     path("inloggen/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("uitloggen/", views.logout, name="logout"),

@@ -8,6 +8,7 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -70,6 +71,13 @@ def locked_out(request, response, credentials):
     audit.login_locked_out(request, username=str(username))
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
+
+
+@login_not_required
+@require_GET
+def favicon(request):
+    """The app's icon where a browser looks by default (pages without an icon link: the admin's)."""
+    return redirect(static("img/favicon.svg"), permanent=True)
 
 
 @login_not_required

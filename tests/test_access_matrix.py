@@ -66,6 +66,7 @@ POLICIES = {
     # name: (policy, method)
     "home": (ACCOUNT, "get"),
     "healthz": (PUBLIC, "get"),
+    "favicon": (PUBLIC, "get"),
     "set_language": (PUBLIC, "post"),
     "login": (PUBLIC, "get"),
     "logout": (PUBLIC, "post"),  # anyone may log out; it ends at the login page
