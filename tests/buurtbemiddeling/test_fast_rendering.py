@@ -1,12 +1,14 @@
 """The hand-made fast paths for hot pages render exactly what Django would."""
 
+import re
+
 import pytest
 from django import forms
 from django.test.html import parse_html
 from django.urls import reverse
 from django.utils import translation
 
-from buurtbemiddeling.forms import FastSelect
+from buurtbemiddeling.forms import DateInput, FastSelect
 from cases.constants import CaseStatus, Channel
 from cases.forms import CaseFilterForm
 
@@ -72,3 +74,57 @@ def test_every_filter_on_the_case_list_has_its_label_and_bootstrap_widget(db, se
     for name in selects:
         assert f'<select name="{name}" class="form-select" id="id_{name}">' in html
     assert html.count('class="form-control"') == 3  # the search term and two dates
+
+
+class _Everything(forms.Form):
+    """Every kind of field the case page's forms hold, with labels and help that need escaping."""
+
+    name = forms.CharField(label="Naam & <toenaam>", help_text="Zoals op de <deurbel>.", max_length=20)
+    note = forms.CharField(label="Notitie", widget=forms.Textarea, required=False)
+    when = forms.DateField(label="Datum", widget=DateInput())
+    count = forms.IntegerField(label="Minuten", min_value=1, required=False)
+    kind = forms.ChoiceField(label="Soort", choices=[("", "---"), ("a", "A & B")])
+    hidden = forms.CharField(widget=forms.HiddenInput, required=False)
+    sure = forms.BooleanField(label="Zeker?", required=False)
+    many = forms.MultipleChoiceField(
+        label="Wie", choices=[("1", "Een"), ("2", "Twee")], widget=forms.CheckboxSelectMultiple
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [None, {}, {"name": "x" * 30, "when": "31-02-2026", "count": "-1", "kind": "zz", "many": ["9"]}],
+    ids=["unbound", "empty", "wrong"],
+)
+def test_the_lean_field_and_form_render_what_the_field_template_and_crispy_render(data):
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_crispy_form
+    from django.template.loader import render_to_string
+
+    from buurtbemiddeling.templatetags.fields import lean_field, lean_form
+
+    form = _Everything(data)
+    if data is not None:
+        form.is_valid()
+        form.add_error(None, "Iemand anders heeft <dit> gewijzigd.")
+    for field in form:
+        if field.is_hidden:
+            expected = str(field)
+        elif isinstance(field.field.widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+            expected = as_crispy_field(field)
+        else:
+            expected = render_to_string("includes/field.html", {"field": field})
+        assert parse_html(lean_field(field)) == parse_html(expected), field.name
+        # Every id the widget's aria-describedby names is on the page (help text, the error box).
+        rendered = str(lean_field(field))
+        described = re.search(r'aria-describedby="([^"]+)"', rendered)
+        for target in described.group(1).split() if described else []:
+            assert f'id="{target}"' in rendered, (field.name, target)
+    # The whole form: crispy's own error box, then every field (crispy's wrappers differ, not the widgets).
+    whole = lean_form(form)
+    crispy = as_crispy_form(form)
+    for field in form:
+        assert f'name="{field.html_name}"' in whole and f'name="{field.html_name}"' in crispy
+    if data is not None:
+        error = "<li>Iemand anders heeft &lt;dit&gt; gewijzigd.</li>"
+        assert f'<div class="alert alert-block alert-danger"><ul class="m-0">{error}</ul></div>' in whole
+    assert "<deurbel>" not in whole and "&lt;deurbel&gt;" in whole

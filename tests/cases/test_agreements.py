@@ -360,7 +360,8 @@ def test_a_refused_review_date_is_shown_at_its_agreement_with_the_typed_value(
     assert response.status_code == 200
     html = response.text
     field = re.search(rf'<input[^>]*name="{prefix}-review_on"[^>]*>', html).group(0)
-    assert f'value="{typed}"' in field or (typed == "" and "value=" not in field)
+    # A date is kept as typed; what is no date (only a hand-made post sends one) is not echoed.
+    assert f'value="{typed}"' in field if typed[:1].isdigit() else "value=" not in field
     assert "is-invalid" in field
     # The error is in the second agreement's form, not the first one's.
     second_card = html[html.index(f'id="agreement-{second.pk}"') :]
