@@ -77,7 +77,7 @@ def locked_out(request, response, credentials):
 @require_GET
 def favicon(request):
     """The app's icon where a browser looks by default (pages without an icon link: the admin's)."""
-    return redirect(static("img/favicon.svg"), permanent=True)
+    return redirect(static("img/favicon.svg"))  # not permanent: the hashed name changes with the file
 
 
 @login_not_required

@@ -13,7 +13,7 @@ def test_every_page_has_the_apps_icon_and_the_browsers_default_address_leads_to_
     assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in page
 
     response = client.get("/favicon.ico")  # asked for by pages without the link (Django admin's)
-    assert response.status_code == 301
+    assert response.status_code == 302
     assert response["Location"] == "/static/img/favicon.svg"
     assert finders.find("img/favicon.svg")
 

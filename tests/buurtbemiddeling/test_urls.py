@@ -15,6 +15,7 @@ PUBLIC = {
     "password_reset_complete",
     "set_language",
     "healthz",
+    "favicon",
     "admin_login_redirect",
     # The resident's self-report: the only data-entry page without an account.
     "selfreport:start",
