@@ -117,14 +117,16 @@ class DateInput(forms.DateInput):
         """An <input type="date"> holds a date (YYYY-MM-DD) or nothing: what was typed or put in
         the address otherwise is not echoed (invalid HTML; the browser would drop it); the
         error at the field says what was wrong."""
-        if isinstance(value, str):
-            try:
-                if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-                    raise ValueError(value)
-                dt.date.fromisoformat(value)
-            except ValueError:
-                return None
+        if isinstance(value, str) and not _is_html_date(value):
+            return None
         return super().format_value(value)
+
+
+def _is_html_date(value: str) -> bool:
+    try:
+        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)) and bool(dt.date.fromisoformat(value))
+    except ValueError:
+        return False
 
 
 class CleanTextMixin:

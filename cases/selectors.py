@@ -508,7 +508,9 @@ def may_correct_conversation(
     )
 
 
-def conversations_for_case_page(user: User | AnonymousUser, case: Case) -> list[Conversation]:
+def conversations_for_case_page(
+    user: User | AnonymousUser, case: Case, *, assigned: bool | None = None
+) -> list[Conversation]:
     """The conversations a case page shows this user, each with `may_correct` set.
 
     Coordinators see every conversation with its earlier versions (`history`, newest
@@ -532,7 +534,8 @@ def conversations_for_case_page(user: User | AnonymousUser, case: Case) -> list[
         conversations = (
             conversations.filter(mediators=profile).distinct().prefetch_related("mediators", "parties", "agreements")
         )
-        assigned = mediator_is_assigned(user, case)
+        if assigned is None:
+            assigned = mediator_is_assigned(user, case)
     found = list(conversations)
     for conversation in found:
         conversation.may_correct = may_correct_conversation(user, conversation, assigned=assigned)

@@ -274,18 +274,19 @@ def _refusal_steps(case, parties) -> dict | None:
 
 
 def _render_mediator_detail(request, case, *, status=200, **bound):
+    assigned = selectors.mediator_is_assigned(request.user, case)  # asked once for the page
     context = {
         "case": case,
         "parties": case.parties.all(),
         # Only the conversations they took part in (selectors.conversations_for_case_page).
-        "conversations": selectors.conversations_for_case_page(request.user, case),
+        "conversations": selectors.conversations_for_case_page(request.user, case, assigned=assigned),
         # What they are to mediate and what was agreed (in any conversation of the case).
         "agreements": case.agreements.all(),
         "conversation_form": bound.get("conversation_form") or ConversationForm(case=case),
         # Their own notes: notes are seen like conversation reports (selectors.notes_for_case_page).
         "notes": selectors.notes_for_case_page(request.user, case),
         "note_form": bound.get("note_form") or NoteForm(for_mediator=True),
-        "can_log": selectors.may_add_to_case(request.user, case),
+        "can_log": selectors.may_add_to_case(request.user, case, assigned=assigned),
     }
     return render(request, "cases/detail_mediator.html", context, status=status)
 
