@@ -173,7 +173,7 @@ class ServiceScopedAdmin(ServiceScopedFields, admin.ModelAdmin):
 class ReferenceItemAdmin(ServiceScopedAdmin):
     """A service's reference list (models.ReferenceItem): ordered and switched off in the list."""
 
-    list_display = ["name", "service", "position", "is_active"]
+    list_display = ["name", "name_en", "service", "position", "is_active"]
     list_filter = ["service", "is_active"]
     list_editable = ["position", "is_active"]
     search_fields = ["name"]

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.forms.utils import flatatt
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +34,10 @@ class SecondFactorForm(forms.Form):
         label=_("Code"),
         max_length=20,
         help_text=_("De 6 cijfers uit uw authenticator-app, of een van uw reservecodes."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        # No inputmode="numeric": a backup code has letters, which a phone's number pad lacks.
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false", "autofocus": True}
+        ),
     )
 
 
@@ -210,3 +213,67 @@ class StampField(forms.CharField):
             return parsed.astimezone(dt.UTC)
         except (ValueError, OverflowError):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+# --- A service's logo (the admin's service form) ---------------------------------------
+
+LOGO_MAX_BYTES = 200 * 1024
+# The first bytes of each image type a logo may have. Anything else (a renamed document, an
+# HTML page) is refused: the logo is served from this site.
+LOGO_SIGNATURES = {
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+}
+
+
+def logo_content_type(content: bytes) -> str | None:
+    """The image type of an uploaded logo by its content (not its name), or None."""
+    for signature, content_type in LOGO_SIGNATURES.items():
+        if content.startswith(signature):
+            return content_type
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "image/webp"
+    head = content[:1024].lstrip().lower()
+    if (head.startswith((b"<svg", b"<?xml")) and b"<svg" in head) and b"<script" not in content.lower():
+        return "image/svg+xml"
+    return None
+
+
+class ServiceLogoFormMixin(forms.ModelForm):
+    """Adds a logo upload and a remove box to the admin's form of a mediation service."""
+
+    logo_file = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("PNG, JPEG, WebP of SVG, hoogstens 200 kB. Staat links in de kop van elke pagina."),
+    )
+    remove_logo = forms.BooleanField(label=_("Logo verwijderen"), required=False)
+
+    def clean_logo_file(self):
+        upload = self.cleaned_data.get("logo_file")
+        if not upload:
+            return None
+        if upload.size > LOGO_MAX_BYTES:
+            raise ValidationError(_("Dit bestand is te groot: een logo mag hoogstens 200 kB zijn."))
+        content = upload.read()
+        content_type = logo_content_type(content)
+        if content_type is None:
+            raise ValidationError(_("Dit is geen afbeelding die als logo kan: kies een PNG, JPEG, WebP of SVG."))
+        return content, content_type
+
+    def save_logo(self, service) -> None:
+        """Store or drop the logo as the form says (after the service itself was saved)."""
+        from .models import ServiceLogo
+
+        logo = self.cleaned_data.get("logo_file")
+        if logo:
+            content, content_type = logo
+            ServiceLogo.objects.update_or_create(
+                service=service, defaults={"content": content, "content_type": content_type}
+            )
+        elif self.cleaned_data.get("remove_logo"):
+            ServiceLogo.objects.filter(service=service).delete()
+        else:
+            return
+        service.logo_updated_at = timezone.now() if logo else None
+        service.save(update_fields=["logo_updated_at"])

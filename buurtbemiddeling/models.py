@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.encoding import force_str
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device as OTPDevice
 from django_otp.models import ThrottlingMixin
@@ -136,7 +137,19 @@ class MediationService(TimeStampedModel):
     email = models.EmailField(_("e-mailadres"), blank=True)
     phone = models.CharField(_("telefoonnummer"), max_length=30, blank=True, validators=[validate_organisation_phone])
     website = models.URLField(_("website"), blank=True)
-    privacy_statement = models.TextField(_("privacyverklaring"), blank=True)
+    privacy_statement = models.TextField(
+        _("privacyverklaring"),
+        blank=True,
+        help_text=_("Op de pagina Privacy (onderaan elke pagina). Leeg: een standaardtekst met uw gegevens."),
+    )
+    accessibility_statement = models.TextField(
+        _("toegankelijkheidsverklaring"),
+        blank=True,
+        help_text=_("Op de pagina Toegankelijkheid (onderaan elke pagina). Leeg: een standaardtekst."),
+    )
+    # Set when the admin uploads a logo (ServiceLogo holds the image): the header shows it
+    # and its address changes with it, so browsers may keep it for a long time.
+    logo_updated_at = models.DateTimeField(_("logo gewijzigd"), null=True, blank=True, editable=False)
     retention_months = models.PositiveSmallIntegerField(
         _("bewaartermijn (maanden na afsluiten)"),
         default=24,
@@ -176,11 +189,43 @@ class MediationService(TimeStampedModel):
         return self.name
 
 
+class ServiceLogo(models.Model):
+    """A service's logo for the page header, uploaded by its admin (PNG, JPEG, WebP or SVG).
+
+    Kept apart from MediationService, which every signed-in request reads with the user:
+    the image is read only when a browser asks for it (views.service_logo).
+    """
+
+    service = models.OneToOneField(MediationService, on_delete=models.CASCADE, related_name="logo")
+    content_type = models.CharField(max_length=40)
+    content = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("logo")
+        verbose_name_plural = _("logo's")
+
+    def __str__(self):
+        return str(self.service)
+
+
+def localized(name: str, name_en: str = "") -> str:
+    """The label in the active language: the English one in the English interface, when there is one."""
+    if name_en and (get_language() or "").startswith("en"):
+        return name_en
+    return name
+
+
 class ReferenceItem(TimeStampedModel):
     """Abstract base of a service's own reference list (conflict types, outcomes, ...), edited by its admin."""
 
     service = models.ForeignKey(MediationService, verbose_name=_("bemiddelingsorganisatie"), on_delete=models.CASCADE)
     name = models.CharField(_("naam"), max_length=200)
+    name_en = models.CharField(
+        _("naam in het Engels"),
+        max_length=200,
+        blank=True,
+        help_text=_("In de Engelse versie van de app. Leeg: de Nederlandse naam."),
+    )
     position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
     is_active = models.BooleanField(_("actief"), default=True)
 
@@ -191,7 +236,11 @@ class ReferenceItem(TimeStampedModel):
         ordering = ["position", "name"]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return localized(self.name, self.name_en)
 
 
 class Municipality(TimeStampedModel):
@@ -537,8 +586,18 @@ class Submission(models.Model):
 personal_data.register(
     MediationService,
     # The organisation's own public contact details, not a person's.
-    non_personal=["name", "reference_prefix", "email", "phone", "website", "privacy_statement"],
+    non_personal=[
+        "name",
+        "reference_prefix",
+        "email",
+        "phone",
+        "website",
+        "privacy_statement",
+        "accessibility_statement",
+        "logo_updated_at",
+    ],
 )
+personal_data.register(ServiceLogo, non_personal=["content_type", "content"])
 personal_data.register(Municipality, non_personal=["name"])
 personal_data.register(PostcodeRange)
 personal_data.register(Neighbourhood, non_personal=["name"])

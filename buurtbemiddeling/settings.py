@@ -258,6 +258,8 @@ PERMISSIONS_POLICY = dict.fromkeys(
     ],
     [],
 )
+CSRF_FAILURE_VIEW = "buurtbemiddeling.views.csrf_failure"
+
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],

@@ -18,6 +18,11 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages without an icon link (Django admin's).
     path("favicon.ico", views.favicon, name="favicon"),
     path("taal/", login_not_required(set_language), name="set_language"),
+    path("privacy/", views.privacy_statement, name="privacy_statement"),
+    path("privacy/<int:service_id>/", views.privacy_statement, name="privacy_statement_of"),
+    path("toegankelijkheid/", views.accessibility_statement, name="accessibility_statement"),
+    path("toegankelijkheid/<int:service_id>/", views.accessibility_statement, name="accessibility_statement_of"),
+    path("organisatie/<int:service_id>/logo/", views.service_logo, name="service_logo"),
     path("inloggen/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("uitloggen/", views.logout, name="logout"),
     path("inloggen/code/", views.two_factor_verify, name="two_factor_verify"),

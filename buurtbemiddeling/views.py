@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
@@ -78,6 +78,56 @@ def locked_out(request, response, credentials):
 def favicon(request):
     """The app's icon where a browser looks by default (pages without an icon link: the admin's)."""
     return redirect(static("img/favicon.svg"))  # not permanent: the hashed name changes with the file
+
+
+# --- The shell: statements and the service's logo ---------------------------------------
+
+
+def _statement(request, service_id, template):
+    """A statement page: the signed-in user's service, the one in the address, or (public,
+    no service known) the general text with the list of services to choose from."""
+    from .models import MediationService
+
+    service = None
+    if service_id is not None:
+        service = get_object_or_404(MediationService.objects.filter(is_active=True), pk=service_id)
+    elif request.user.is_authenticated and request.user.service_id:
+        service = request.user.service
+    services = None if service else MediationService.objects.filter(is_active=True).only("name").order_by("name")
+    return render(request, template, {"service": service, "services": services})
+
+
+@login_not_required
+@require_GET
+def privacy_statement(request, service_id=None):
+    return _statement(request, service_id, "statements/privacy.html")
+
+
+@login_not_required
+@require_GET
+def accessibility_statement(request, service_id=None):
+    return _statement(request, service_id, "statements/accessibility.html")
+
+
+@login_not_required
+@require_GET
+def service_logo(request, service_id):
+    """A service's logo (public: it is in the header of its public pages). Its address
+    carries the upload time, so a browser keeps it; an SVG runs no script (CSP sandbox)."""
+    from .models import ServiceLogo
+
+    logo = get_object_or_404(ServiceLogo.objects.filter(service__is_active=True), service_id=service_id)
+    response = HttpResponse(bytes(logo.content), content_type=logo.content_type)
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    response["Cache-Control"] = "public, max-age=31536000, immutable" if request.GET.get("v") else "no-cache"
+    return response
+
+
+@login_not_required
+def csrf_failure(request, reason=""):
+    """A form sent from a page that is too old (or without cookies): the app's own page, in the
+    user's language, with the way back, instead of Django's bare one."""
+    return render(request, "errors/csrf.html", status=403)
 
 
 @login_not_required

@@ -15,7 +15,7 @@ from buurtbemiddeling.forms import (
     SingleValueMixin,
     StampField,
 )
-from buurtbemiddeling.models import Neighbourhood, User
+from buurtbemiddeling.models import Neighbourhood, User, localized
 from buurtbemiddeling.roles import PERM_COORDINATE, users_with_permission
 from buurtbemiddeling.validators import normalise_house_number, normalise_phone, normalise_postcode
 from organisations.constants import OrganisationKind
@@ -482,7 +482,7 @@ class CaseFilterForm(forms.Form):
         lists = case_filter_choices(service_id)
         coordinators = lists.pop("coordinator")
         for name, choices in lists.items():
-            self.fields[name].choices = [("", _("Alle")), *choices]
+            self.fields[name].choices = [("", _("Alle")), *[(pk, localized(*names)) for pk, *names in choices]]
         self.fields["coordinator"].choices = [
             ("", _("Alle")),
             *[

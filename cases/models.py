@@ -734,9 +734,9 @@ class CaseTombstone(models.Model):
 
 # --- Personal data (buurtbemiddeling/personal_data.py) --------------------------------
 
-personal_data.register(ConflictType, non_personal=["name"])
-personal_data.register(UnsuitabilityReason, non_personal=["name", "fits_participation"])
-personal_data.register(Outcome, non_personal=["name", "category", "fits_participation"])
+personal_data.register(ConflictType, non_personal=["name", "name_en"])
+personal_data.register(UnsuitabilityReason, non_personal=["name", "name_en", "fits_participation"])
+personal_data.register(Outcome, non_personal=["name", "name_en", "category", "fits_participation"])
 personal_data.register(
     Case,
     personal={"description": TEXT, "tried_already": BLANK, "unsuitability_advice": BLANK},

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buurtbemiddeling.dates import subtract_working_days
 from buurtbemiddeling.exports import readable_value
-from buurtbemiddeling.models import MediationService, Neighbourhood, User
+from buurtbemiddeling.models import MediationService, Neighbourhood, ReferenceItem, User
 from buurtbemiddeling.roles import PERM_COORDINATE, PERM_MEDIATE, users_with_permission
 from buurtbemiddeling.validators import format_postcode_prefix, phone_variants
 from organisations.models import PartnerOrganisation
@@ -73,7 +73,11 @@ FILTER_CHOICES_TIMEOUT = 300
 
 
 def filter_choices_key(service_id: int) -> str:
-    return f"case-filter-choices:v1:{service_id}"
+    return f"case-filter-choices:v2:{service_id}"
+
+
+def _label_fields(model) -> tuple[str, ...]:
+    return ("name", "name_en") if issubclass(model, ReferenceItem) else ("name",)
 
 
 def forget_filter_choices(service_id: int) -> None:
@@ -99,7 +103,8 @@ def case_filter_choices(service_id: int) -> dict[str, list[tuple]]:
     choices = cache.get(key)
     if choices is None:
         choices = {
-            field: list(model.objects.filter(service_id=service_id).values_list("id", "name"))
+            # (id, name) or, for a reference list, (id, name, English name): see models.localized.
+            field: list(model.objects.filter(service_id=service_id).values_list("id", *_label_fields(model)))
             for field, model in FILTER_LISTS.items()
         }
         # Coordinators, those who left included (their cases are the ones to hand over):

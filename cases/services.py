@@ -20,6 +20,7 @@ from . import events, selectors, timeline, workflow
 from .constants import (
     DEFAULT_CONFLICT_TYPES,
     DEFAULT_FITS_PARTICIPATION,
+    DEFAULT_NAMES_EN,
     DEFAULT_OUTCOMES,
     DEFAULT_UNSUITABILITY_REASONS,
     OPEN_STATUSES,
@@ -71,7 +72,9 @@ def service_setup_reference_lists(*, service: MediationService) -> None:
     for model, rows in lists.items():
         present = set(model.objects.filter(service=service).values_list("name", flat=True))
         missing = [
-            model(service=service, position=i, **row) for i, row in enumerate(rows) if row["name"] not in present
+            model(service=service, position=i, name_en=DEFAULT_NAMES_EN.get(row["name"], ""), **row)
+            for i, row in enumerate(rows)
+            if row["name"] not in present
         ]
         if missing:
             model.objects.bulk_create(missing)

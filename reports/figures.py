@@ -626,7 +626,7 @@ def _reference_counts(items, counts: dict, section: Section) -> None:
     """Counts per item of a per-service reference list, in its order; inactive items only when used."""
     for item in items.order_by("position", "name"):
         if item.is_active or counts.get(item.pk):
-            section.add(item.pk, item.name, counts.get(item.pk, 0))
+            section.add(item.pk, item.label, counts.get(item.pk, 0))
 
 
 def _conflict_types(scope: Scope, section: Section, *, without: int) -> None:
