@@ -53,6 +53,64 @@ VNU_START_TIMEOUT = 120  # seconds; a loaded CI machine can be slow to start a J
 # Keep this empty unless the checker is provably wrong; fix the template instead.
 VNU_IGNORED: list[tuple[str, str]] = []
 
+REFLOW_WIDTH = 320  # WCAG 1.4.10: content reflows at 320 CSS pixels without horizontal scrolling
+FOCUS_STEPS = 4  # Tab presses per page whose focus ring is measured
+# Colour maths shared by the checks below (WCAG relative luminance and contrast ratio).
+_COLOUR_JS = """
+const parse = (c) => { const m = c && c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null;
+  const p = m[1].split(/[\\s,\\/]+/).filter(Boolean).map(Number);
+  return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1}; };
+const lum = ({r, g, b}) => {
+  const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+  return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+const ratio = (x, y) => { const a = lum(x), b = lum(y); return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05); };
+const background = (el) => { for (let e = el; e; e = e.parentElement) {
+    const c = parse(getComputedStyle(e).backgroundColor); if (c && c.a > 0.5) return c; }
+  return {r: 255, g: 255, b: 255, a: 1}; };
+const describe = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+  + (el.name ? "[name=" + el.name + "]" : "")
+  + (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\\s+/).join(".") : "");
+"""
+OVERFLOW_JS = """() => {
+  const root = document.documentElement;
+  if (root.scrollWidth <= root.clientWidth) return null;
+  const wide = [...document.querySelectorAll("body *")].filter((el) => {
+    const r = el.getBoundingClientRect(); return r.right > root.clientWidth + 1 && r.width > 0;
+  }).slice(0, 5).map((el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + "." + [...el.classList].join(".")
+    + " (right " + Math.round(el.getBoundingClientRect().right) + ")");
+  return {scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, widest: wide};
+}"""
+BORDER_CONTRAST_JS = (
+    "() => {"
+    + _COLOUR_JS
+    + """
+  const weak = [];
+  for (const el of document.querySelectorAll("input:not([type=hidden]), select, textarea")) {
+    const box = el.getBoundingClientRect();
+    if (box.width * box.height < 4 || el.closest("[hidden]") || el.classList.contains("btn-check")) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === "hidden" || style.display === "none" || parseFloat(style.borderTopWidth) === 0) continue;
+    const r = ratio(parse(style.borderTopColor), background(el.parentElement));
+    if (r < 3) weak.push(describe(el) + " " + r.toFixed(2) + ":1");
+  }
+  return weak;
+}"""
+)
+FOCUS_RING_JS = (
+    "() => {"
+    + _COLOUR_JS
+    + """
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const width = style.outlineStyle === "none" ? 0 : parseFloat(style.outlineWidth);
+  const colour = parse(style.outlineColor);
+  const r = width > 0 && colour ? ratio(colour, background(el.parentElement)) : 0;
+  return {element: describe(el), outline: width + "px " + style.outlineColor, contrast: r.toFixed(2),
+          problem: width < 2 || r < 3};
+}"""
+)
+
 
 def html_checker_missing() -> str | None:
     """Why the HTML checker cannot run here, or None when it can."""
@@ -234,9 +292,39 @@ class Visit:
         return response
 
     def check_page(self, label=""):
-        """The checks for every page a journey visits: accessibility, then valid HTML."""
+        """The checks for every page a journey visits: accessibility, valid HTML, and the
+        WCAG checks axe leaves out (reflow at 320 px, contrast of borders and focus)."""
         self.check_accessibility(label)
         self.check_html(label)
+        self.check_layout(label)
+
+    def check_layout(self, label=""):
+        """No horizontal scrolling at this width nor at 320 px (WCAG 1.4.10); fields, radios
+        and checkboxes with borders of 3:1 or more, and a keyboard focus ring of 3:1 or
+        more on what Tab reaches first (1.4.11). Computed in the browser, as it renders."""
+        label = label or self.page.url
+        viewport = self.page.viewport_size
+        widths = [viewport["width"]] + ([REFLOW_WIDTH] if viewport["width"] != REFLOW_WIDTH else [])
+        try:
+            for width in widths:
+                if width != viewport["width"]:
+                    self.page.set_viewport_size({"width": width, "height": viewport["height"]})
+                overflow = self.page.evaluate(OVERFLOW_JS)
+                assert not overflow, f"{label}: horizontal scrolling at {width} px: {overflow}"
+        finally:
+            self.page.set_viewport_size(viewport)
+        weak = self.page.evaluate(BORDER_CONTRAST_JS)
+        assert not weak, f"{label}: field borders under 3:1: {weak[:5]}"
+        weak = []
+        self.page.evaluate("document.activeElement && document.activeElement.blur()")
+        for _ in range(FOCUS_STEPS):
+            self.page.keyboard.press("Tab")
+            ring = self.page.evaluate(FOCUS_RING_JS)
+            if ring and ring["problem"]:
+                weak.append(ring)
+        self.page.evaluate("document.activeElement && document.activeElement.blur()")
+        self.page.evaluate("window.scrollTo(0, 0)")
+        assert not weak, f"{label}: focus rings under 3:1 or missing: {weak}"
 
     def check_html(self, label=""):
         """The Nu HTML Checker on the HTML the server sent for the current page: no errors."""
