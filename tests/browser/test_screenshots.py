@@ -1,4 +1,4 @@
-"""`make screenshots`: pictures of the main pages for the README (docs/screenshots/).
+"""`make screenshots`: pictures of the main pages for the README (docs/screenshots/), at 1280 and 360 px.
 
 Skipped unless SCREENSHOTS_DIR is set; the pages pass the same checks as the journeys' pages.
 """
@@ -57,6 +57,10 @@ def test_screenshots(html_checker, browser, live_server, settings):
         visit.goto(path or case.get_absolute_url())
         visit.check_page(name)
         visit.page.screenshot(path=str(out / f"{name}.png"), full_page=False)
+        # The same page on a phone (360 px wide): the menu folded away, nothing cut off.
+        visit.page.set_viewport_size({"width": 360, "height": 780})
+        visit.page.screenshot(path=str(out / f"{name}-360.png"), full_page=False)
+        visit.page.set_viewport_size({"width": 1280, "height": 900})
     context.close()
     phone = browser.new_context(locale="nl-NL", viewport={"width": 390, "height": 844}, is_mobile=True)
     visit = Visit(phone.new_page(), live_server.url)
