@@ -59,3 +59,33 @@
     });
   });
 })();
+
+// A form that comes back with errors: its summary (templates/includes/error_summary.html) takes
+// the focus, also where a field would otherwise take it by autofocus. A link in the summary moves
+// the focus to its field and shows the field's label, or the legend of a list of options, with it.
+(function () {
+  "use strict";
+  var summary = document.querySelector(".error-summary");
+  if (!summary) {
+    return;
+  }
+  if (!document.activeElement || document.activeElement === document.body) {
+    summary.focus();
+  }
+  summary.addEventListener("click", function (event) {
+    var link = event.target.closest('a[href^="#"]');
+    var target = link && document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    if (!target) {
+      return;
+    }
+    event.preventDefault();
+    for (var details = target.closest("details"); details; details = details.parentElement.closest("details")) {
+      details.open = true;
+    }
+    var option = target.type === "radio" || target.type === "checkbox";
+    var legend = option && target.closest("fieldset") && target.closest("fieldset").querySelector("legend");
+    var label = legend || (target.labels && target.labels[0]) || target;
+    label.scrollIntoView();
+    target.focus({ preventScroll: true });
+  });
+})();
