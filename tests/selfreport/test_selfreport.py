@@ -205,7 +205,9 @@ def test_unanswered_questions_are_explained_at_each_question(client, db):
     html = response.text
     assert field_error(html, "violence") == "Fout: Kies een antwoord."
     assert field_error(html, "legal") == "Fout: Kies een antwoord."
-    assert 'href="#id_violence"' in html and 'href="#id_legal"' in html
+    # The summary's links lead to each question's first answer.
+    assert 'href="#id_violence_0"' in html and 'href="#id_legal_0"' in html
+    assert 'id="id_violence_0"' in html and 'id="id_legal_0"' in html
     # The answer given is kept.
     assert re.search(r'<input type="radio" name="talked" value="yes"[^>]*checked', html)
 
@@ -451,7 +453,7 @@ def test_consent_is_required(client, service):
 def test_conflict_types_of_another_service_are_refused(client, service, other_service):
     response = submit_report(client, service, conflict_types=[str(conflict_type(other_service).pk)])
     assert field_error(response.text, "conflict_types") == "Fout: Kies een onderwerp uit de lijst."
-    assert 'href="#id_conflict_types"' in response.text and 'id="id_conflict_types"' in response.text
+    assert 'href="#id_conflict_types_0"' in response.text and 'id="id_conflict_types_0"' in response.text
     assert not Case.objects.exists()
 
 
