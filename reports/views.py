@@ -143,7 +143,7 @@ def _filter_form(request) -> FiguresFilterForm:
 # --- Charts (inline SVG, drawn here) ----------------------------------------------------
 
 BAR_WIDTH = 480  # viewBox units
-BAR_ROW = 44
+BAR_ROW = 36  # the label (15px) on its own line, then a bar 12 high with its value after it
 BAR_MAX = BAR_WIDTH - 56  # room for the value after the longest bar
 
 
@@ -181,7 +181,7 @@ def bar_chart(section, *, exclude=("total",)) -> BarChart:
     for index, row in enumerate(rows):
         y = index * BAR_ROW
         width = _svg_number(BAR_MAX * (row.value or 0) / top) if top else 0
-        bars.append(Bar(row, y + 16, y + 22, width, _svg_number(width + 6), y + 35))
+        bars.append(Bar(row, y + 14, y + 19, width, _svg_number(width + 6), y + 30))
     desc = _("Staafdiagram. %(items)s.") % {"items": "; ".join(f"{row.label}: {row.display}" for row in rows)}
     return BarChart(f"chart-{section.key}", section.title, desc, BAR_WIDTH, max(len(rows), 1) * BAR_ROW + 4, bars)
 
@@ -277,7 +277,7 @@ def line_chart(figures: Figures) -> LineChart:
     busiest = max(months, key=lambda p: p.received) if months else None
     desc = _(
         "Lijndiagram van %(first)s tot en met %(last)s: %(received)s meldingen en %(closed)s afgesloten zaken. "
-        "De meeste meldingen in één maand: %(most)s (%(month)s). De tabel ernaast geeft alle getallen."
+        "De meeste meldingen in één maand: %(most)s (%(month)s). De tabel eronder geeft alle getallen."
     ) % {
         "first": months[0].label if months else "",
         "last": months[-1].label if months else "",

@@ -714,6 +714,92 @@ def test_the_charts_are_accessible_svg_without_inline_style(world, login, coordi
     assert "points=" in html and "stroke-dasharray" in html
 
 
+class Breakdowns(HTMLParser):
+    """The page's headings, and every table (by data-section) with the summary of the
+    <details> it sits in (None: shown without a disclosure)."""
+
+    def __init__(self):
+        super().__init__()
+        self.headings: list[str] = []
+        self.tables: dict[str, list[str | None]] = {}
+        self._heading = None
+        self._summary = None
+        self._details: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("h1", "h2", "h3", "h4"):
+            self._heading = ""
+        elif tag == "details":
+            self._details.append("")
+        elif tag == "summary":
+            self._summary = ""
+        elif tag == "table":
+            section = dict(attrs).get("data-section")
+            self.tables.setdefault(section, []).append(self._details[-1] if self._details else None)
+
+    def handle_data(self, data):
+        if self._heading is not None:
+            self._heading += data
+        if self._summary is not None:
+            self._summary += data
+
+    def handle_endtag(self, tag):
+        if tag in ("h1", "h2", "h3", "h4") and self._heading is not None:
+            self.headings.append(" ".join(self._heading.split()))
+            self._heading = None
+        elif tag == "summary" and self._summary is not None:
+            self._details[-1] = " ".join(self._summary.split())
+            self._summary = None
+        elif tag == "details":
+            self._details.pop()
+
+
+# Breakdowns with a chart: the table behind a disclosure that names them.
+CHARTED_TITLES = {
+    "monthly": "Meldingen en afgesloten zaken per maand",
+    "channel": "Meldingen per kanaal",
+    "referrer": "Meldingen per soort verwijzer",
+    "conflict_type": "Meldingen per soort conflict",
+    "neighbourhood": "Meldingen per wijk",
+    "tenure": "Meldingen per woonsituatie van de melder",
+    "unsuitability_reason": "Niet geschikt: redenen",
+    "outcome_category": "Afgesloten per uitkomstcategorie",
+    "open": "Lopende zaken nu, per status",
+    "mediator_load": "Bemiddelaars naar aantal nieuwe zaken",
+    "conversation": "Gevoerde gesprekken",
+    "collaboration": "Samenwerking met partners",
+}
+# Breakdowns without a chart: the table itself, shown.
+TABLE_TITLES = {
+    "suitability": "Geschiktheid",
+    "closed": "Afgesloten",
+    "outcome": "Afgesloten per uitkomst",
+    "lead_time": "Doorlooptijden in kalenderdagen",
+    "attention": "Nu aan de beurt",
+    "mediators": "Bemiddelaars",
+    "agreements": "Afspraken beoordeeld bij nazorg",
+}
+
+
+def test_each_breakdown_shows_once_with_its_table_behind_a_disclosure(world, login, coordinator):
+    """Each breakdown once (#20): one heading, one table; a chart's table in a <details> whose
+    summary names the breakdown, for whoever wants the exact numbers (or cannot see the chart)."""
+    html = login(coordinator).get(reverse("figures:overview"), {"period": "year", "year": 2025}).text
+    parser = Breakdowns()
+    parser.feed(html)
+
+    assert len(parser.headings) == len(set(parser.headings)), f"a heading shows twice: {parser.headings}"
+    chart_headings = [title for key, title in CHARTED_TITLES.items() if key != "monthly"]
+    for title in ["Per maand", *chart_headings, *TABLE_TITLES.values()]:
+        assert parser.headings.count(title) == 1, title
+    # One table per breakdown; the number of reports is the first key figure, not a table of one row.
+    assert parser.tables == {
+        **{key: [f"Tabel met de getallen: {title}"] for key, title in CHARTED_TITLES.items()},
+        **{key: [None] for key in TABLE_TITLES},
+    }
+    assert html.count("<details") == len(CHARTED_TITLES)
+
+
 def test_the_page_shows_the_municipality_filter_only_of_the_own_service(world, login, coordinator, other_service):
     client = login(coordinator)
     html = client.get(reverse("figures:overview")).text
