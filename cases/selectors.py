@@ -76,7 +76,7 @@ def filter_choices_key(service_id: int) -> str:
     return f"case-filter-choices:v2:{service_id}"
 
 
-def _label_fields(model) -> tuple[str, ...]:
+def _label_fields(model: type) -> tuple[str, ...]:
     return ("name", "name_en") if issubclass(model, ReferenceItem) else ("name",)
 
 
