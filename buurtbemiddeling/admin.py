@@ -1,12 +1,45 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    ReadOnlyPasswordHashWidget,
+    SetUnusablePasswordMixin,
+    UserChangeForm,
+)
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models.fields import BLANK_CHOICE_DASH
+from django.forms.models import BaseInlineFormSet, BaseModelFormSet
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .constants import Role
 from .forms import ModelChoiceField, ModelMultipleChoiceField
 from .models import AccessLog, MediationService, Municipality, Neighbourhood, PostcodeRange, User
 from .signals import service_created
+
+
+@login_not_required
+def admin_login(request):
+    """Where the admin sends whoever may not use it: a clear answer, never the admin's own login.
+
+    Not logged in: our login page (the admin's own would bypass what ours adds), back to the
+    admin afterwards. Logged in without admin rights (a coordinator, say): back to their own
+    start page with a word why, not a login form asking for the password they just gave.
+    """
+    if not request.user.is_authenticated:
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponseRedirect(reverse("login") + (f"?{query}" if query else ""))
+    if admin.site.has_permission(request):
+        return HttpResponseRedirect(reverse("admin:index"))
+    messages.warning(request, _("Beheer is alleen voor beheerders van uw organisatie."))
+    if request.user.role == Role.ADMIN:
+        # Their start page is the admin (a superuser without the staff flag): no redirect loop.
+        raise PermissionDenied
+    return HttpResponseRedirect(reverse("home"))
 
 
 class ReadOnlyInline:
@@ -89,7 +122,15 @@ class KeysOnlyAutocomplete:
     def optgroups(self, name, value, attr=None):
         model = self.field.remote_field.model
         key = model._meta.get_field(getattr(self.field.remote_field, "field_name", None) or model._meta.pk.name)
-        return super().optgroups(name, [item for item in value if _is_key(key, item)], attr)
+        groups = super().optgroups(name, [item for item in value if _is_key(key, item)], attr)
+        if not self.allow_multiple_selected:
+            # One empty choice first, with a text: Django's has none (an optional field) or is
+            # missing (a required one), and either is invalid HTML. Select2 shows it as empty.
+            options = groups[0][1]
+            if options and options[0]["value"] == "":
+                options.pop(0)
+            options.insert(0, self.create_option(name, "", BLANK_CHOICE_DASH[0][1], not options, 0))
+        return groups
 
 
 def _is_key(field, value) -> bool:
@@ -123,6 +164,9 @@ class ServiceScopedFields:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if field is not None and request.user.service_id and hasattr(field, "queryset"):
             field.queryset = scoped_choices(field.queryset, request.user.service_id)
+            if db_field.related_model is MediationService:
+                # Their own service is the only choice: chosen already on a new row.
+                field.initial = request.user.service_id
         return field
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -133,6 +177,34 @@ class ServiceScopedFields:
         if field is not None and request.user.service_id and hasattr(field, "queryset"):
             field.queryset = scoped_choices(field.queryset, request.user.service_id)
         return field
+
+
+class LabelledRows:
+    """Formset mixin: each field of a table row is named for screen readers.
+
+    A tabular inline or an editable list shows a field's label only as its column heading,
+    so its inputs have no label of their own: a screen reader announces "edit text" for
+    every cell. Each gets the column's label and its row ("Volgorde (Burenruzie)").
+    """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row = str(form.instance) if form.instance.pk is not None else _("nieuwe rij")
+        for field in form.fields.values():
+            widget = field.widget
+            while hasattr(widget, "widget"):  # the admin's wrapper with its add/change links
+                widget = widget.widget
+            if not widget.is_hidden and field.label:
+                # A new dict: the admin's wrapper shares its attrs with the form class's widget.
+                widget.attrs = {**widget.attrs, "aria-label": f"{field.label} ({row})"}
+
+
+class LabelledInlineFormSet(LabelledRows, BaseInlineFormSet):
+    pass
+
+
+class LabelledModelFormSet(LabelledRows, BaseModelFormSet):
+    pass
 
 
 def require_own_service(request, obj) -> None:
@@ -159,6 +231,11 @@ class ServiceScopedAdmin(ServiceScopedFields, admin.ModelAdmin):
             return queryset.filter(**{f"{self.service_field}_id": request.user.service_id})
         return queryset
 
+    def get_changelist_formset(self, request, **kwargs):
+        # list_editable: the list's inputs are named after their column and row.
+        kwargs.setdefault("formset", LabelledModelFormSet)
+        return super().get_changelist_formset(request, **kwargs)
+
     def save_model(self, request, obj, form, change):
         require_own_service(request, obj)
         super().save_model(request, obj, form, change)
@@ -180,7 +257,12 @@ class ReferenceItemAdmin(ServiceScopedAdmin):
 
 
 class ServiceScopedInline(ServiceScopedFields):
-    """Mix into an inline: its choices are limited to the admin's service as well."""
+    """Mix into an inline: its choices are limited to the admin's service as well.
+
+    Its rows' inputs are named after their column and row (`LabelledRows`).
+    """
+
+    formset = LabelledInlineFormSet
 
 
 class MunicipalityInline(ServiceScopedInline, admin.TabularInline):
@@ -239,6 +321,32 @@ class NeighbourhoodAdmin(ServiceScopedAdmin):
     search_fields = ["name"]
 
 
+class PasswordSummaryWidget(ReadOnlyPasswordHashWidget):
+    """Django's read-only password summary without `disabled`, which its <div> may not have."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("disabled", None)
+        return context
+
+
+class PersonChangeForm(UserChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "password" in self.fields:
+            self.fields["password"].widget = PasswordSummaryWidget()
+
+
+class PersonPasswordForm(AdminPasswordChangeForm):
+    # Django's page puts this help text in a <p>, where its warning list (<ul>) is invalid
+    # HTML; the same warning as phrasing content, hidden the same way (class messagelist).
+    usable_password_help_text = format_lazy(
+        '{} <strong class="messagelist">{}</strong>',
+        SetUnusablePasswordMixin.usable_password_help_text,
+        _("Staat dit uit, dan gaat het huidige wachtwoord van deze gebruiker verloren."),
+    )
+
+
 # What only an installation-wide admin may change on a person.
 PRIVILEGE_FIELDS = ["is_superuser", "is_staff", "user_permissions", "service", "last_login", "date_joined"]
 
@@ -257,6 +365,8 @@ def grantable_groups(request):
 
 @admin.register(User)
 class UserAdmin(ServiceScopedFields, DjangoUserAdmin):
+    form = PersonChangeForm
+    change_password_form = PersonPasswordForm
     list_display = ["username", "first_name", "last_name", "email", "service", "partner_organisation", "is_active"]
     list_filter = ["is_active", "is_staff", "groups", "service"]
     search_fields = ["username", "first_name", "last_name", "email"]
@@ -350,12 +460,10 @@ class AccessLogAdmin(admin.ModelAdmin):
 
 # --- Background tasks (buurtbemiddeling/background.py) ------------------------------------
 
-from django.contrib import messages  # noqa: E402
 from django_tasks_db.admin import DBTaskResultAdmin  # noqa: E402
 from django_tasks_db.models import DBTaskResult  # noqa: E402
 
 from . import background  # noqa: E402
-from .constants import Role  # noqa: E402
 
 
 class AttentionFilter(admin.SimpleListFilter):

@@ -3,10 +3,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from . import views
+from .admin import admin_login
 from .forms import LoginForm, QueuedPasswordResetForm
 
 admin.site.site_header = "Buurtbemiddeling beheer"
@@ -47,12 +47,8 @@ urlpatterns = [
     path("cijfers/", include("reports.urls")),
     path("verwijzingen/", include("referrals.urls")),
     path("partners/", include("partners.urls")),
-    # One login page for everyone (the admin's own would bypass what ours adds).
-    path(
-        "admin/login/",
-        login_not_required(RedirectView.as_view(pattern_name="login", query_string=True)),
-        name="admin_login_redirect",
-    ),
+    # One login page for everyone; a clear no for those logged in without admin rights.
+    path("admin/login/", admin_login, name="admin_login_redirect"),
     path("admin/", admin.site.urls),
 ]
 
