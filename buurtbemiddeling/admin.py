@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -17,7 +18,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .constants import Role
-from .forms import ModelChoiceField, ModelMultipleChoiceField
+from .forms import ModelChoiceField, ModelMultipleChoiceField, ServiceLogoFormMixin
 from .models import AccessLog, MediationService, Municipality, Neighbourhood, PostcodeRange, User
 from .signals import service_created
 
@@ -275,12 +276,35 @@ class PostcodeRangeInline(ServiceScopedInline, admin.TabularInline):
     extra = 0
 
 
+class MediationServiceForm(ServiceLogoFormMixin, forms.ModelForm):
+    class Meta:
+        model = MediationService
+        fields = ["name"]  # the admin's fieldsets name the fields it shows
+
+
 @admin.register(MediationService)
 class MediationServiceAdmin(admin.ModelAdmin):
+    form = MediationServiceForm
     list_display = ["name", "reference_prefix", "retention_months", "first_contact_target_days", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "email"]
     inlines = [MunicipalityInline, PostcodeRangeInline]
+    fieldsets = [
+        (None, {"fields": ["name", "reference_prefix", "is_active"]}),
+        (_("Contact en huisstijl"), {"fields": ["email", "phone", "website", "logo_file", "remove_logo"]}),
+        (_("Verklaringen"), {"fields": ["privacy_statement", "accessibility_statement"]}),
+        (
+            _("Termijnen"),
+            {
+                "fields": [
+                    "retention_months",
+                    "first_contact_target_days",
+                    "follow_up_weeks",
+                    "mediator_access_days",
+                ]
+            },
+        ),
+    ]
 
     def has_add_permission(self, request):
         # A new mediation service is set up by an installation-wide admin.
@@ -289,6 +313,7 @@ class MediationServiceAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         require_own_service(request, obj)
         super().save_model(request, obj, form, change)
+        form.save_logo(obj)
         if not change:
             # The apps built on tenancy set the new service up (cases: the standard reference lists).
             service_created.send(sender=MediationService, service=obj)

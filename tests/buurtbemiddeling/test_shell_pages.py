@@ -9,7 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from buurtbemiddeling.factories import MediationServiceFactory
+from buurtbemiddeling.constants import Role
+from buurtbemiddeling.factories import MediationServiceFactory, UserFactory
 from buurtbemiddeling.forms import ServiceLogoFormMixin, logo_content_type
 from buurtbemiddeling.models import MediationService, ServiceLogo
 from cases.models import ConflictType, Outcome
@@ -232,3 +233,50 @@ def test_reference_lists_carry_an_english_label_shown_in_the_english_interface(l
     resolved = Outcome.objects.get(service=service, name="Opgelost met alleen advies")
     with translation.override("en"):
         assert str(resolved) == "Resolved with advice only"
+
+
+# --- The logo through the admin ------------------------------------------------------------
+
+
+def _admin_service_form(client, service):
+    from tests.test_junk_posts import parse
+
+    url = reverse("admin:buurtbemiddeling_mediationservice_change", args=[service.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    form = max((f for f in parse(url, page.text).forms if f.method == "post"), key=lambda f: len(f.fields))
+    data = {}
+    for name, field in form.fields.items():
+        if field.kind in ("checkbox", "radio", "button", "submit", "file"):
+            if field.kind in ("checkbox", "radio") and field.values:
+                data[name] = field.values
+            continue
+        data[name] = field.values[0] if field.values else ""
+    data["_save"] = "Opslaan"
+    return url, data
+
+
+def test_a_service_admin_uploads_and_removes_the_logo_in_the_admin(client, service, coordinator):
+    staff = UserFactory(username="beheer.logo", service=service, role=Role.ADMIN)
+    client.force_login(staff)
+    url, data = _admin_service_form(client, service)
+
+    refused = client.post(url, {**data, "logo_file": SimpleUploadedFile("logo.png", b"<html>nee</html>")})
+    assert refused.status_code == 200
+    assert "geen afbeelding" in refused.text
+    assert not ServiceLogo.objects.filter(service=service).exists()
+
+    saved = client.post(url, {**data, "logo_file": SimpleUploadedFile("logo.png", PNG, "image/png")})
+    assert saved.status_code == 302, saved.text[:2000]
+    service.refresh_from_db()
+    assert service.logo_updated_at is not None
+    assert ServiceLogo.objects.get(service=service).content_type == "image/png"
+
+    client.force_login(coordinator)
+    assert f'src="{reverse("service_logo", args=[service.pk])}?v=' in client.get(reverse("cases:queue")).text
+
+    client.force_login(staff)
+    url, data = _admin_service_form(client, service)
+    assert client.post(url, {**data, "remove_logo": "on"}).status_code == 302
+    service.refresh_from_db()
+    assert service.logo_updated_at is None
