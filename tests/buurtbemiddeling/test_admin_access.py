@@ -67,3 +67,12 @@ def test_an_anonymous_visitor_gets_our_login_page_and_comes_back_to_the_admin(cl
     assert QueryDict(response.request["QUERY_STRING"])["next"] == "/admin/cases/case/"
     assert 'name="password"' in response.text
     assert NOT_FOR_YOU not in response.text
+
+
+def test_the_admins_password_link_leads_to_the_apps_own_page(client, service):
+    """One password page for everyone, with the app's checks (not Django admin's own)."""
+    client.force_login(UserFactory(username="beheer.wachtwoord", service=service, role=Role.ADMIN))
+    page = client.get(reverse("admin:index")).text
+    assert f'href="{reverse("password_change")}"' in page
+    assert reverse("admin:password_change") not in page
+    assert "css/admin." in page  # its contrast rules, from a static file (no inline styles)
