@@ -150,6 +150,15 @@ class MediationService(TimeStampedModel):
     # Set when the admin uploads a logo (ServiceLogo holds the image): the header shows it
     # and its address changes with it, so browsers may keep it for a long time.
     logo_updated_at = models.DateTimeField(_("logo gewijzigd"), null=True, blank=True, editable=False)
+    intervision_per_year = models.PositiveSmallIntegerField(
+        _("intervisies per jaar"),
+        default=4,
+        validators=[MaxValueValidator(52)],
+        help_text=_(
+            "Zoveel intervisies vraagt u van een bemiddelaar in twaalf maanden. "
+            "Wie er minder had, staat in het overzicht van bemiddelaars bij 'Intervisie nodig'."
+        ),
+    )
     retention_months = models.PositiveSmallIntegerField(
         _("bewaartermijn (maanden na afsluiten)"),
         default=24,

@@ -47,7 +47,14 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
     Role.COORDINATOR: _grants(
         {
             "buurtbemiddeling": {"neighbourhood": (VIEW,), "municipality": (VIEW,)},
-            "organisations": {"partnerorganisation": EDIT, "contactperson": EDIT, "workingagreement": EDIT},
+            "organisations": {
+                "partnerorganisation": EDIT,
+                "contactperson": EDIT,
+                "workingagreement": EDIT,
+                # The volunteer pool is the coordinators' to keep (#19).
+                "mediatorprofile": EDIT,
+                "intervisionattendance": ALL,
+            },
             "cases": {
                 "=coordinate_case": (),
                 "case": EDIT,
@@ -55,7 +62,8 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
                 "conversation": (VIEW, ADD),
                 "agreement": EDIT,
                 "assignment": EDIT,
-                "mediatorprofile": (VIEW,),
+                "mediatoracquaintance": ALL,
+                "appointment": EDIT,
                 "caseevent": (VIEW,),
                 "conflicttype": (VIEW,),
                 "unsuitabilityreason": (VIEW,),
@@ -73,6 +81,7 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
                 "party": (VIEW,),
                 "conversation": (VIEW, ADD),
                 "agreement": (VIEW, ADD),
+                "appointment": (VIEW,),
             },
         }
     ),
@@ -83,11 +92,18 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
             "buurtbemiddeling": dict.fromkeys(
                 ("mediationservice", "municipality", "postcoderange", "neighbourhood", "user"), ALL
             ),
-            "organisations": dict.fromkeys(("partnerorganisation", "contactperson", "workingagreement"), ALL),
-            "cases": {
-                **dict.fromkeys(
-                    ("conflicttype", "unsuitabilityreason", "outcome", "mediatorprofile", "mediatoracquaintance"), ALL
+            "organisations": dict.fromkeys(
+                (
+                    "partnerorganisation",
+                    "contactperson",
+                    "workingagreement",
+                    "mediatorprofile",
+                    "intervisionattendance",
                 ),
+                ALL,
+            ),
+            "cases": {
+                **dict.fromkeys(("conflicttype", "unsuitabilityreason", "outcome", "mediatoracquaintance"), ALL),
                 "case": (VIEW,),
             },
             "referrals": {"referral": (VIEW,)},

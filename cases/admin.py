@@ -10,7 +10,6 @@ from .models import (
     ConflictType,
     Conversation,
     MediatorAcquaintance,
-    MediatorProfile,
     Outcome,
     Party,
     UnsuitabilityReason,
@@ -76,15 +75,6 @@ class OutcomeAdmin(ReferenceItemAdmin):
     list_display = ["name", "service", "category", "counts_as_resolved", "requires_conversation", "is_active"]
     list_editable = []
     list_filter = ["service", "category", "counts_as_resolved", "is_active"]
-
-
-@admin.register(MediatorProfile)
-class MediatorProfileAdmin(ServiceScopedAdmin):
-    list_display = ["name", "service", "is_active", "max_cases", "trained_on"]
-    list_filter = ["service", "is_active"]
-    search_fields = ["name", "email"]
-    filter_horizontal = ["neighbourhoods"]
-    autocomplete_fields = ["user"]
 
 
 @admin.register(MediatorAcquaintance)

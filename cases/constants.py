@@ -84,6 +84,26 @@ class ConversationKind(models.TextChoices):
     FOLLOW_UP_CALL = "follow_up_call", _("Nazorggesprek")
 
 
+class AppointmentKind(models.TextChoices):
+    """The conversations that are planned ahead with two mediators (a subset of ConversationKind)."""
+
+    INTAKE_A = "intake_a", _("Intake partij A")
+    INTAKE_B = "intake_b", _("Intake partij B")
+    JOINT = "joint", _("Gezamenlijk gesprek")
+
+
+class AppointmentPlace(models.TextChoices):
+    AT_HOME = "at_home", _("Bij de bewoner thuis")
+    NEUTRAL = "neutral", _("Neutrale locatie")
+    OFFICE = "office", _("Kantoor van de bemiddelingsorganisatie")
+
+
+class AppointmentStatus(models.TextChoices):
+    PLANNED = "planned", _("Gepland")
+    HELD = "held", _("Gehouden")
+    CANCELLED = "cancelled", _("Geannuleerd")
+
+
 class EventKind(models.TextChoices):
     CREATED = "created", _("Zaak aangemaakt")
     STATUS_CHANGED = "status_changed", _("Status gewijzigd")
@@ -102,6 +122,11 @@ class EventKind(models.TextChoices):
     # Agreements followed up (#18).
     AGREEMENT_REVIEW_CHANGED = "agreement_review_changed", _("Evaluatiedatum afspraak gewijzigd")
     AGREEMENT_JUDGED = "agreement_judged", _("Afspraak beoordeeld")
+    # Appointments and letters (#19).
+    APPOINTMENT_PLANNED = "appointment_planned", _("Afspraak gepland")
+    APPOINTMENT_CHANGED = "appointment_changed", _("Afspraak verzet")
+    APPOINTMENT_CANCELLED = "appointment_cancelled", _("Afspraak geannuleerd")
+    LETTER_MADE = "letter_made", _("Brief gemaakt")
 
 
 # --- Agreements followed up (#18) ---------------------------------------------------------

@@ -3,16 +3,11 @@ import random
 import factory
 from django.utils import timezone
 
-from buurtbemiddeling.factories import MediationServiceFactory
+from organisations.factories import dutch_phone
 
 from .constants import Channel, Side, Tenure
-from .models import MediatorProfile
 
 _fake = factory.Faker._get_faker(locale="nl_NL")
-
-
-def dutch_phone() -> str:
-    return "06" + "".join(random.choices("0123456789", k=8))  # noqa: S311 (fake data)
 
 
 def party_data(*, side: str = Side.A, postcode_start: int = 1000, postcode_end: int = 9999, **overrides) -> dict:
@@ -47,16 +42,3 @@ def case_kwargs(*, service, actor=None, channel=Channel.PHONE, **overrides) -> d
     }
     kwargs.update(overrides)
     return kwargs
-
-
-class MediatorProfileFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = MediatorProfile
-
-    service = factory.SubFactory(MediationServiceFactory)
-    name = factory.Faker("name", locale="nl_NL")
-    phone = factory.LazyFunction(dutch_phone)
-    street = factory.Faker("street_name", locale="nl_NL")
-    postcode = "9999 ZZ"
-    languages = "Nederlands"
-    max_cases = 3

@@ -19,11 +19,16 @@ from buurtbemiddeling.models import Neighbourhood, User, localized
 from buurtbemiddeling.roles import PERM_COORDINATE, users_with_permission
 from buurtbemiddeling.validators import normalise_house_number, normalise_phone, normalise_postcode
 from organisations.constants import OrganisationKind
-from organisations.models import PartnerOrganisation
+from organisations.models import MediatorProfile, PartnerOrganisation
 
 from . import workflow
 from .constants import AgreementKept, CaseStatus, Channel, ConversationKind, Participation, Side, Tenure
-from .models import ConflictType, MediatorProfile, Outcome, Party, UnsuitabilityReason
+from .models import (
+    ConflictType,
+    Outcome,
+    Party,
+    UnsuitabilityReason,
+)
 from .selectors import QUEUE_TITLES, case_filter_choices
 from .services import PARTY_EDITABLE
 

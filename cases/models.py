@@ -1,6 +1,7 @@
-"""Cases, their parties, mediators, conversations and agreements, and the append-only timeline."""
+"""Cases, their parties, mediators, appointments, conversations and agreements, and the append-only timeline."""
 
 import datetime as dt
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,7 +17,6 @@ from buurtbemiddeling.models import (
     MediationService,
     Neighbourhood,
     ReferenceItem,
-    ServiceScopedQuerySet,
     TimeStampedModel,
 )
 from buurtbemiddeling.personal_data import BLANK, NULL, TEXT
@@ -27,12 +27,16 @@ from buurtbemiddeling.validators import (
     validate_phone,
     validate_postcode,
 )
+from organisations.models import MediatorProfile
 
 from .constants import (
     ENDED_STATUSES,
     FITS_PARTICIPATION,
     OPEN_STATUSES,
     AgreementKept,
+    AppointmentKind,
+    AppointmentPlace,
+    AppointmentStatus,
     CaseStatus,
     Channel,
     ConversationKind,
@@ -422,48 +426,6 @@ class CaseEvent(models.Model):
 # --- Mediators ------------------------------------------------------------------------
 
 
-class MediatorProfile(TimeStampedModel):
-    """A trained volunteer mediator of a service; may or may not log in."""
-
-    service = models.ForeignKey(
-        MediationService,
-        verbose_name=_("bemiddelingsorganisatie"),
-        on_delete=models.PROTECT,
-        related_name="mediators",
-    )
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("gebruiker"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="mediator_profile",
-    )
-    name = models.CharField(_("naam"), max_length=200)
-    phone = models.CharField(_("telefoonnummer"), max_length=20, blank=True, validators=[validate_phone])
-    email = models.EmailField(_("e-mailadres"), blank=True)
-    street = models.CharField(_("straat"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=7, blank=True, validators=[validate_postcode])
-    is_active = models.BooleanField(_("actief"), default=True)
-    neighbourhoods = models.ManyToManyField(Neighbourhood, verbose_name=_("wijken"), blank=True)
-    languages = models.CharField(
-        _("talen"), max_length=200, blank=True, help_text=_("Bijvoorbeeld: Nederlands, Engels, Turks")
-    )
-    max_cases = models.PositiveSmallIntegerField(_("maximaal aantal zaken tegelijk"), default=3)
-    trained_on = models.DateField(_("training gevolgd op"), null=True, blank=True)
-
-    objects = ServiceScopedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("bemiddelaar")
-        verbose_name_plural = _("bemiddelaars")
-        ordering = ["name"]
-        indexes = [models.Index(fields=["service", "is_active"], name="mediator_service_active_idx")]
-
-    def __str__(self):
-        return self.name
-
-
 class Assignment(TimeStampedModel):
     """A mediator working on a case. Replacing a mediator ends the row; history is kept."""
 
@@ -513,6 +475,97 @@ class MediatorAcquaintance(TimeStampedModel):
 
     def __str__(self):
         return f"{self.mediator} / {self.party_id}"
+
+
+# --- Appointments ----------------------------------------------------------------------
+
+
+class Appointment(TimeStampedModel):
+    """A planned intake or joint conversation with two mediators; logged as a Conversation once held.
+
+    `sequence` counts the changes sent to the mediators (iCalendar SEQUENCE): their
+    calendars replace the event with the same `uid` by the higher sequence.
+    """
+
+    case = models.ForeignKey(Case, verbose_name=_("zaak"), on_delete=models.CASCADE, related_name="appointments")
+    # The case's service, copied: the agenda and the reminders read a service's appointments
+    # in a period without joining its cases.
+    service = models.ForeignKey(
+        MediationService,
+        verbose_name=_("bemiddelingsorganisatie"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    kind = models.CharField(_("soort gesprek"), max_length=20, choices=AppointmentKind.choices)
+    starts_at = models.DateTimeField(_("begint om"))
+    ends_at = models.DateTimeField(_("eindigt om"))
+    place = models.CharField(_("plaats"), max_length=20, choices=AppointmentPlace.choices)
+    location = models.CharField(
+        _("adres of locatie"),
+        max_length=300,
+        blank=True,
+        validators=[validate_no_control_characters],
+        help_text=_("Bij een neutrale locatie: naam en adres."),
+    )
+    mediators = models.ManyToManyField(
+        MediatorProfile, verbose_name=_("bemiddelaars"), related_name="appointments", blank=True
+    )
+    parties = models.ManyToManyField(Party, verbose_name=_("partijen"), related_name="appointments", blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=AppointmentStatus.choices, default=AppointmentStatus.PLANNED
+    )
+    cancel_reason = models.CharField(
+        _("reden annuleren"), max_length=300, blank=True, validators=[validate_no_control_characters]
+    )
+    conversation = models.OneToOneField(
+        "Conversation",
+        verbose_name=_("gesprek"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appointment",
+    )
+    uid = models.UUIDField(_("agenda-id"), default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(_("wijzigingsnummer"), default=0, editable=False)
+    reminder_sent_at = models.DateTimeField(_("herinnering verstuurd"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gepland door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("afspraak")
+        verbose_name_plural = _("afspraken")
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=AppointmentKind.values), name="appointment_kind_valid"),
+            models.CheckConstraint(condition=Q(place__in=AppointmentPlace.values), name="appointment_place_valid"),
+            models.CheckConstraint(condition=Q(status__in=AppointmentStatus.values), name="appointment_status_valid"),
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="appointment_ends_after_start"),
+        ]
+        indexes = [
+            models.Index(fields=["case", "starts_at"], name="appointment_case_start_idx"),
+            models.Index(fields=["service", "status", "starts_at"], name="appointment_service_start_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        self.service_id = self.case.service_id  # always the case's own service
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("Het gesprek eindigt na het begin.")})
+        if self.place == AppointmentPlace.NEUTRAL and not self.location.strip():
+            raise ValidationError({"location": _("Vul de naam en het adres van de neutrale locatie in.")})
 
 
 # --- Conversations and agreements -----------------------------------------------------
@@ -776,12 +829,6 @@ personal_data.register(
     audited=True,
     append_only=True,
 )
-personal_data.register(
-    MediatorProfile,
-    professional=["name", "phone", "email", "street", "postcode"],
-    non_personal=["languages"],
-    audited=True,
-)
 # Why a mediator was replaced: free text about the case, gone with it.
 personal_data.register(Assignment, personal={"end_reason": TEXT}, case="case")
 personal_data.register(
@@ -807,6 +854,16 @@ personal_data.register(
     resident="conversation__parties",
     non_personal=["kept"],
     export=["review_on", "kept", "kept_judged_on"],
+    audited=True,
+)
+personal_data.register(
+    Appointment,
+    # The place may be a resident's address; why it was cancelled may quote people.
+    personal={"location": BLANK, "cancel_reason": TEXT},
+    non_personal=["kind", "place", "status"],
+    case="case",
+    resident="parties",
+    export=["kind", "starts_at", "ends_at", "place", "status"],
     audited=True,
 )
 personal_data.register(CaseTombstone, non_personal=["reference"])

@@ -15,7 +15,7 @@ from buurtbemiddeling.exports import readable_value
 from buurtbemiddeling.models import MediationService, Neighbourhood, ReferenceItem, User
 from buurtbemiddeling.roles import PERM_COORDINATE, PERM_MEDIATE, users_with_permission
 from buurtbemiddeling.validators import format_postcode_prefix, phone_variants
-from organisations.models import PartnerOrganisation
+from organisations.models import MediatorProfile, PartnerOrganisation
 
 from .constants import OPEN_STATUSES, CaseStatus, EventKind
 from .models import (
@@ -25,7 +25,6 @@ from .models import (
     Conversation,
     ConversationRevision,
     MediatorAcquaintance,
-    MediatorProfile,
     Party,
 )
 

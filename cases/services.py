@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from buurtbemiddeling import edits
 from buurtbemiddeling.models import MediationService, Neighbourhood, User, collect_other_service_errors
 from buurtbemiddeling.roles import PERM_COORDINATE
-from organisations.models import PartnerOrganisation
+from organisations.models import MediatorProfile, PartnerOrganisation
 
 from . import events, selectors, timeline, workflow
 from .constants import (
@@ -40,7 +40,6 @@ from .models import (
     ConflictType,
     Conversation,
     ConversationRevision,
-    MediatorProfile,
     Outcome,
     Party,
     UnsuitabilityReason,

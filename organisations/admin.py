@@ -1,10 +1,10 @@
-"""Admin for partner organisations, their contact persons and working agreements."""
+"""Admin for partner organisations (contact persons, working agreements) and volunteer mediators."""
 
 from django.contrib import admin
 
 from buurtbemiddeling.admin import ServiceScopedAdmin, ServiceScopedInline
 
-from .models import ContactPerson, PartnerOrganisation, WorkingAgreement
+from .models import ContactPerson, IntervisionAttendance, MediatorProfile, PartnerOrganisation, WorkingAgreement
 
 
 class ContactPersonInline(ServiceScopedInline, admin.TabularInline):
@@ -44,3 +44,18 @@ class WorkingAgreementAdmin(ServiceScopedAdmin):
     list_select_related = ["organisation"]
     date_hierarchy = "review_on"
     autocomplete_fields = ["organisation"]
+
+
+class IntervisionInline(ServiceScopedInline, admin.TabularInline):
+    model = IntervisionAttendance
+    extra = 0
+
+
+@admin.register(MediatorProfile)
+class MediatorProfileAdmin(ServiceScopedAdmin):
+    list_display = ["name", "service", "is_active", "max_cases", "trained_on"]
+    list_filter = ["service", "is_active"]
+    search_fields = ["name", "email"]
+    filter_horizontal = ["neighbourhoods"]
+    autocomplete_fields = ["user"]
+    inlines = [IntervisionInline]

@@ -1,6 +1,7 @@
 """factory-boy factories for organisations, shared by the tests and the demo seeder."""
 
 import datetime as dt
+import random
 
 import factory
 from django.utils import timezone
@@ -8,7 +9,11 @@ from django.utils import timezone
 from buurtbemiddeling.factories import MediationServiceFactory
 
 from .constants import OrganisationKind
-from .models import ContactPerson, PartnerOrganisation, WorkingAgreement
+from .models import ContactPerson, MediatorProfile, PartnerOrganisation, WorkingAgreement
+
+
+def dutch_phone() -> str:
+    return "06" + "".join(random.choices("0123456789", k=8))  # noqa: S311 (fake data)
 
 
 class PartnerOrganisationFactory(factory.django.DjangoModelFactory):
@@ -43,3 +48,16 @@ class WorkingAgreementFactory(factory.django.DjangoModelFactory):
     description = "Verwijzingen lopen via het vaste formulier; terugkoppeling alleen op hoofdlijnen."
     starts_on = factory.LazyFunction(timezone.localdate)
     review_on = factory.LazyAttribute(lambda o: o.starts_on + dt.timedelta(days=365))
+
+
+class MediatorProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MediatorProfile
+
+    service = factory.SubFactory(MediationServiceFactory)
+    name = factory.Faker("name", locale="nl_NL")
+    phone = factory.LazyFunction(dutch_phone)
+    street = factory.Faker("street_name", locale="nl_NL")
+    postcode = "9999 ZZ"
+    languages = "Nederlands"
+    max_cases = 3

@@ -114,11 +114,11 @@ from cases.models import (
     CaseEvent,
     ConflictType,
     Conversation,
-    MediatorProfile,
     Outcome,
     Party,
     UnsuitabilityReason,
 )
+from organisations.models import MediatorProfile
 from partners.models import Accompaniment, Consultation, JointVisit, PreTrajectory
 from reports.models import (
     REFERRER_KIND_CHOICES,

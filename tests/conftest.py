@@ -9,10 +9,10 @@ from buurtbemiddeling.factories import (
     UserFactory,
 )
 from buurtbemiddeling.twofactor import verified_session_values
-from cases.factories import MediatorProfileFactory, case_kwargs
+from cases.factories import case_kwargs
 from cases.services import case_create, mediator_assign, service_setup_reference_lists
 from organisations.constants import OrganisationKind
-from organisations.factories import PartnerOrganisationFactory
+from organisations.factories import MediatorProfileFactory, PartnerOrganisationFactory
 
 
 @pytest.fixture(autouse=True)

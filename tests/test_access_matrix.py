@@ -16,9 +16,9 @@ from django.utils import timezone
 from buurtbemiddeling.constants import Role
 from buurtbemiddeling.factories import UserFactory
 from cases.constants import ConversationKind
-from cases.factories import MediatorProfileFactory
 from cases.models import CaseEvent
 from cases.services import conversation_log, mediator_assign
+from organisations.factories import MediatorProfileFactory
 from referrals.services import referral_submit
 from tests.buurtbemiddeling.test_urls import iter_patterns
 

@@ -142,7 +142,7 @@ def test_real_house_numbers_pass(value):
         ("cases.Party", "house_number", "' OR 1=1 --", "12a"),
         ("cases.Party", "postcode", "12345", "1234 AB"),
         ("cases.Party", "phone", "bel me", "06 12345678"),
-        ("cases.MediatorProfile", "phone", "x", "+32 471 23 45 67"),
+        ("organisations.MediatorProfile", "phone", "x", "+32 471 23 45 67"),
         ("organisations.PartnerOrganisation", "phone", "any text", "14 053"),
         ("organisations.ContactPerson", "phone", "06-abc", "088 123 4567"),
         ("buurtbemiddeling.MediationService", "phone", "0000", "0800 1234"),

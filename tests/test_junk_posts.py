@@ -39,11 +39,15 @@ from django_otp import DEVICE_ID_SESSION_KEY
 
 from buurtbemiddeling.factories import MunicipalityFactory, NeighbourhoodFactory
 from cases.constants import CaseStatus, Channel, ConversationKind, Participation
-from cases.factories import MediatorProfileFactory
 from cases.models import ConflictType, UnsuitabilityReason
 from cases.services import case_transition, conversation_log, party_add, party_set_participation
 from organisations.constants import OrganisationKind
-from organisations.factories import ContactPersonFactory, PartnerOrganisationFactory, WorkingAgreementFactory
+from organisations.factories import (
+    ContactPersonFactory,
+    MediatorProfileFactory,
+    PartnerOrganisationFactory,
+    WorkingAgreementFactory,
+)
 from partners.constants import DisclosureMethod
 from partners.services import accompaniment_start, disclosure_consent_record, pre_trajectory_start
 from tests.test_access_matrix import APP_URLS, POLICIES, PUBLIC, url_for

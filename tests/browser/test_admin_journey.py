@@ -14,10 +14,14 @@ from playwright.sync_api import expect
 from buurtbemiddeling.constants import Role
 from buurtbemiddeling.factories import DEMO_PASSWORD, MunicipalityFactory, NeighbourhoodFactory, UserFactory
 from buurtbemiddeling.models import PostcodeRange, User
-from cases.factories import MediatorProfileFactory
-from cases.models import ConflictType, MediatorProfile, Outcome
-from organisations.factories import ContactPersonFactory, PartnerOrganisationFactory, WorkingAgreementFactory
-from organisations.models import ContactPerson
+from cases.models import ConflictType, Outcome
+from organisations.factories import (
+    ContactPersonFactory,
+    MediatorProfileFactory,
+    PartnerOrganisationFactory,
+    WorkingAgreementFactory,
+)
+from organisations.models import ContactPerson, MediatorProfile
 
 from .conftest import log_in
 

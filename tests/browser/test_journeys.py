@@ -10,9 +10,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from buurtbemiddeling.constants import Role
 from buurtbemiddeling.factories import DEMO_PASSWORD, NeighbourhoodFactory, UserFactory
 from cases.constants import CaseStatus, ConversationKind
-from cases.factories import MediatorProfileFactory
 from cases.models import Case
 from cases.services import case_transition, conversation_log, mediator_assign
+from organisations.factories import MediatorProfileFactory
 
 from .conftest import log_in
 

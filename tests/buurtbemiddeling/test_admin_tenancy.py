@@ -11,8 +11,7 @@ from buurtbemiddeling.admin import scoped_choices, service_of, service_path
 from buurtbemiddeling.constants import ROLE_GROUP_NAMES, Role
 from buurtbemiddeling.factories import NeighbourhoodFactory, UserFactory
 from buurtbemiddeling.models import MediationService, User
-from cases.factories import MediatorProfileFactory
-from organisations.factories import ContactPersonFactory, PartnerOrganisationFactory
+from organisations.factories import ContactPersonFactory, MediatorProfileFactory, PartnerOrganisationFactory
 from organisations.models import PartnerOrganisation
 
 MODELS = sorted(admin.site._registry, key=lambda m: m._meta.label)

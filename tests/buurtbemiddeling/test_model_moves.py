@@ -7,6 +7,7 @@ content type stay there, parked).
 """
 
 import pytest
+from auditlog.context import disable_auditlog
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -39,7 +40,8 @@ def test_the_move_keeps_change_log_entries_and_granted_permissions(django_user_m
         only_early = Permission.objects.create(content_type=early, codename="export_contactperson", name="y")
         group = Group.objects.create(name="Testgroep")
         group.permissions.add(early_perm, only_early)
-        user = django_user_model.objects.create(username="early")
+        with disable_auditlog():  # its diff would read today's mediator columns from yesterday's table
+            user = django_user_model.objects.create(username="early")
         user.user_permissions.add(early_perm)
 
         _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

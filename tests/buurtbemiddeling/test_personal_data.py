@@ -17,8 +17,18 @@ from buurtbemiddeling import personal_data
 from buurtbemiddeling.checks import project_models
 from buurtbemiddeling.personal_data import NULL, TOMBSTONE
 from cases import privacy
-from cases.constants import CaseStatus, ConversationKind
-from cases.models import Agreement, Assignment, Case, CaseEvent, Conversation, MediatorAcquaintance, Outcome, Party
+from cases.constants import AppointmentKind, AppointmentPlace, AppointmentStatus, CaseStatus, ConversationKind
+from cases.models import (
+    Agreement,
+    Appointment,
+    Assignment,
+    Case,
+    CaseEvent,
+    Conversation,
+    MediatorAcquaintance,
+    Outcome,
+    Party,
+)
 from cases.services import assignment_end, case_transition, conversation_correct, conversation_log, mediator_assign
 from organisations.factories import PartnerOrganisationFactory
 from partners.constants import DisclosureMethod, JointVisitOutcome
@@ -102,6 +112,17 @@ def full_case(make_case, coordinator, mediator, service, today):
         care_worker="Hanna Hulp",
     )
     MediatorAcquaintance.objects.create(mediator=mediator, party=party_a, note="kent")
+    appointment = Appointment.objects.create(
+        case=case,
+        kind=AppointmentKind.INTAKE_A,
+        starts_at=timezone.now(),
+        ends_at=timezone.now() + dt.timedelta(hours=1),
+        place=AppointmentPlace.AT_HOME,
+        location="Dorpsstraat 1",
+        status=AppointmentStatus.CANCELLED,
+        cancel_reason="ziek",
+    )
+    appointment.parties.set([party_a])
     referral = Referral.objects.create(
         service=service, case=case, referrer=coordinator, organisation=partner, last_notified_milestone="received"
     )
@@ -273,7 +294,7 @@ MASKED_BEFORE_THE_REGISTRY = {
     "cases.CaseEvent": ["reason"],
     "referrals.ReferralConsent": ["agreed_by"],
     "buurtbemiddeling.User": ["email", "phone", "first_name", "last_name"],
-    "cases.MediatorProfile": ["phone", "email", "street", "postcode"],
+    "organisations.MediatorProfile": ["phone", "email", "street", "postcode"],
     "organisations.ContactPerson": ["name", "phone", "email"],
     "partners.Consultation": ["professional_name", "topic", "follow_up"],
     "partners.DisclosureConsent": [],

@@ -4,11 +4,11 @@ import pytest
 
 from buurtbemiddeling.factories import NeighbourhoodFactory, UserFactory
 from buurtbemiddeling.models import MediationService, Neighbourhood, User
-from cases.factories import MediatorProfileFactory, case_kwargs
-from cases.models import Case, ConflictType, MediatorProfile
+from cases.factories import case_kwargs
+from cases.models import Case, ConflictType
 from cases.services import case_create
-from organisations.factories import PartnerOrganisationFactory
-from organisations.models import PartnerOrganisation
+from organisations.factories import MediatorProfileFactory, PartnerOrganisationFactory
+from organisations.models import MediatorProfile, PartnerOrganisation
 
 
 @pytest.fixture

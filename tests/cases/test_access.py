@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from buurtbemiddeling.constants import Role
 from buurtbemiddeling.factories import UserFactory
-from cases.factories import MediatorProfileFactory
 from cases.models import CaseEvent
+from organisations.factories import MediatorProfileFactory
 
 # (url name, method). POST bodies are empty: an allowed visitor gets a form error page (200)
 # or a redirect back to the case (302); what matters is that nobody else gets in.

@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 
 from cases.constants import CaseStatus
-from cases.factories import MediatorProfileFactory
 from cases.models import Assignment, Case, Outcome
 from cases.services import case_transition, mediator_assign
+from organisations.factories import MediatorProfileFactory
 
 
 @pytest.fixture

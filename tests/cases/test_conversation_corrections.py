@@ -15,11 +15,11 @@ from buurtbemiddeling.factories import UserFactory
 from buurtbemiddeling.personal_data import TOMBSTONE
 from cases import privacy
 from cases.constants import CaseStatus, ConversationKind, EventKind
-from cases.factories import MediatorProfileFactory
 from cases.forms import ConversationCorrectionForm
 from cases.models import Conversation, ConversationRevision, Outcome
 from cases.selectors import may_correct_conversation
 from cases.services import case_transition, conversation_correct, conversation_log, mediator_assign
+from organisations.factories import MediatorProfileFactory
 
 SECRET = "Buurman schreeuwde over de schutting"
 

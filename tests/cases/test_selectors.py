@@ -12,11 +12,11 @@ from django.utils import timezone
 from buurtbemiddeling.constants import Role
 from buurtbemiddeling.factories import NeighbourhoodFactory, UserFactory
 from cases.constants import OPEN_STATUSES, CaseStatus, Channel, ConversationKind, Side
-from cases.factories import MediatorProfileFactory, case_kwargs, party_data
+from cases.factories import case_kwargs, party_data
 from cases.models import Assignment, Case
 from cases.selectors import QUEUE_LIMIT, subtract_working_days, work_queue_for_user
 from cases.services import assignment_end, case_create, case_transition, conversation_log, mediator_assign
-from organisations.factories import PartnerOrganisationFactory
+from organisations.factories import MediatorProfileFactory, PartnerOrganisationFactory
 from tests.cases.test_workflow import some_outcome, walk_to
 
 S = CaseStatus

@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from buurtbemiddeling.factories import NeighbourhoodFactory
 from cases.constants import CaseStatus, Channel, ConversationKind, EventKind, Side
-from cases.factories import MediatorProfileFactory, party_data
+from cases.factories import party_data
 from cases.models import Agreement, Assignment, Case, CaseEvent, ConflictType, Conversation, Party
 from cases.services import assignment_end, case_transition, conversation_log, mediator_assign
-from organisations.factories import PartnerOrganisationFactory
+from organisations.factories import MediatorProfileFactory, PartnerOrganisationFactory
 from tests.cases.test_workflow import (
     event_count,
     snapshot,

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from buurtbemiddeling.factories import NeighbourhoodFactory
 from cases.constants import CaseStatus, ConversationKind, EventKind, Side
-from cases.factories import MediatorProfileFactory
 from cases.models import Agreement, Case, CaseEvent, Conversation, Outcome, Party
 from cases.services import case_transition
+from organisations.factories import MediatorProfileFactory
 
 
 def register_data(**overrides):

@@ -16,9 +16,9 @@ from buurtbemiddeling.constants import Role
 from buurtbemiddeling.factories import UserFactory
 from cases import workflow
 from cases.constants import CaseStatus, ConversationKind, EventKind
-from cases.factories import MediatorProfileFactory
 from cases.models import Case, CaseEvent, Outcome, UnsuitabilityReason
 from cases.services import case_transition, conversation_log, mediator_assign
+from organisations.factories import MediatorProfileFactory
 
 # --- helpers (imported by the other test modules) --------------------------------------
 

@@ -15,9 +15,9 @@ from django.utils import timezone
 from buurtbemiddeling.constants import Role
 from buurtbemiddeling.factories import UserFactory
 from cases.constants import CaseStatus, ConversationKind
-from cases.factories import MediatorProfileFactory
 from cases.models import Case, Outcome
 from cases.services import case_transition, conversation_log, mediator_assign, party_add
+from organisations.factories import MediatorProfileFactory
 from referrals.models import Referral
 
 MARKERS = {

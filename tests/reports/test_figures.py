@@ -23,12 +23,12 @@ from buurtbemiddeling.exports import csv_cell
 from buurtbemiddeling.factories import MunicipalityFactory, NeighbourhoodFactory, UserFactory
 from buurtbemiddeling.models import AccessAction, AccessLog
 from cases.constants import AgreementKept, CaseStatus, Channel, ConversationKind, Side, Tenure
-from cases.factories import MediatorProfileFactory, party_data
+from cases.factories import party_data
 from cases.models import ConflictType, Outcome, UnsuitabilityReason
 from cases.privacy import case_anonymise
 from cases.services import agreement_judge, case_create, case_transition, conversation_log, mediator_assign
 from organisations.constants import OrganisationKind
-from organisations.factories import PartnerOrganisationFactory
+from organisations.factories import MediatorProfileFactory, PartnerOrganisationFactory
 from partners.factories import ConsultationFactory, JointVisitFactory
 from partners.models import Accompaniment, PreTrajectory
 from reports.figures import Period, Scope, benchmark_for, figures_for, percentile_cont

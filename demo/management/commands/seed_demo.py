@@ -25,7 +25,7 @@ from buurtbemiddeling.factories import (
 from buurtbemiddeling.models import Municipality, Neighbourhood, PostcodeRange, User
 from buurtbemiddeling.twofactor import backup_codes_renew, requires_second_factor
 from cases.constants import AgreementKept, CaseStatus, Channel, ConversationKind, OutcomeCategory, Side
-from cases.factories import MediatorProfileFactory, party_data
+from cases.factories import party_data
 from cases.models import Case, ConflictType, Outcome, UnsuitabilityReason
 from cases.services import (
     agreement_judge,
@@ -36,7 +36,7 @@ from cases.services import (
     service_setup_reference_lists,
 )
 from organisations.constants import OrganisationKind
-from organisations.factories import PartnerOrganisationFactory
+from organisations.factories import MediatorProfileFactory, PartnerOrganisationFactory
 from partners.constants import DisclosureMethod, JointVisitOutcome
 from partners.models import Accompaniment, Consultation, DisclosureConsent, JointVisit, PreTrajectory
 from partners.services import (
