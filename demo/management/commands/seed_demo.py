@@ -35,8 +35,9 @@ from cases.services import (
     mediator_assign,
     service_setup_reference_lists,
 )
-from organisations.constants import OrganisationKind
+from organisations.constants import DayPart, OrganisationKind
 from organisations.factories import MediatorProfileFactory, PartnerOrganisationFactory
+from organisations.models import IntervisionAttendance, MediatorProfile
 from partners.constants import DisclosureMethod, JointVisitOutcome
 from partners.models import Accompaniment, Consultation, DisclosureConsent, JointVisit, PreTrajectory
 from partners.services import (
@@ -387,9 +388,26 @@ class Command(BaseCommand):
             start, end = next(iter(spec["municipalities"].values()))
             for _ in range(count):
                 self._seed_case(service, coordinator, referrer, partners, neighbourhoods, mediators, rng, start, end)
+        if not IntervisionAttendance.objects.filter(mediator__service=service).exists():
+            self._seed_volunteer_details(service, rng)
         if not any(model.objects.filter(service=service).exists() for model in COLLABORATION_MODELS):
             self._seed_collaborations(service, coordinator, partners, rng)
         return logins
+
+    def _seed_volunteer_details(self, service, rng):
+        """Availability, basic training and intervision: most are up to date, a few are not."""
+        today = timezone.localdate()
+        mediators = list(MediatorProfile.objects.filter(service=service).order_by("pk"))
+        for index, mediator in enumerate(mediators):
+            mediator.day_parts = rng.sample(DayPart.values, k=rng.randint(3, 8))
+            # Two newcomers still in their basic training; the others got their certificate.
+            mediator.trained_on = None if index in (3, 7) else today - dt.timedelta(days=rng.randint(120, 2000))
+            mediator.save(update_fields=["availability", "trained_on", "updated_at"])
+            attended = rng.sample(range(14, 365, 7), k=rng.choice([1, 2, 4, 4, 5, 6]))
+            IntervisionAttendance.objects.bulk_create(
+                IntervisionAttendance(mediator=mediator, attended_on=today - dt.timedelta(days=days))
+                for days in attended
+            )
 
     def _seed_case(self, service, coordinator, referrer, partners, neighbourhoods, mediators, rng, start, end):
         target = _pick(rng, STATUS_MIX)
