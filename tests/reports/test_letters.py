@@ -10,14 +10,15 @@ from django.db import connection, transaction
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from PIL import Image
 from pypdf import PdfReader
 
 from buurtbemiddeling.constants import Role
 from buurtbemiddeling.factories import MediationServiceFactory, UserFactory
-from buurtbemiddeling.models import AccessAction, AccessLog
+from buurtbemiddeling.models import AccessAction, AccessLog, ServiceLogo
 from buurtbemiddeling.signals import service_created
 from cases.constants import AppointmentKind, AppointmentPlace, ConversationKind, EventKind
 from cases.factories import party_data
@@ -393,7 +394,7 @@ def test_arbitrary_template_bodies_never_cause_a_server_error(client, coordinato
     field = st.sampled_from(["{" + name + "}" for name in FIELDS] + ["{", "}", "{{", "\n\n", "- ", "😀", "\x00"])
     text = st.lists(st.one_of(st.text(max_size=20), field), max_size=30).map("".join)
 
-    @FUZZ
+    @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(subject=text, body=text)
     def make(subject, body):
         savepoint = transaction.savepoint_create()
@@ -418,3 +419,34 @@ def test_the_letter_template_admin_is_scoped_to_the_admins_service(client, servi
     client.force_login(staff)
     foreign = LetterTemplate.objects.filter(service=other_service).first()
     assert client.get(reverse("admin:reports_lettertemplate_change", args=[foreign.pk])).status_code in (302, 404)
+
+
+def test_the_letter_is_dutch_whatever_the_screens_language():
+    party = Stub(name="", street="", house_number="", postcode="", city="")
+    service = Stub(name="S", phone="", email="")
+    with translation.override("en"):
+        values = merge_values(
+            case=Stub(reference="AL-1"),
+            party=party,
+            service=service,
+            coordinator_name="C",
+            appointment=None,
+            today=dt.date(2026, 11, 24),
+        )
+    assert values["datum.vandaag"] == "24 november 2026"
+    assert values["partij.naam"] == "bewoner" and values["afspraak.datum"] == "(nog niet gepland)"
+
+
+def test_the_services_logo_heads_the_page_and_the_pdf(login, coordinator, letter_case, letters, service):
+    image = io.BytesIO()
+    Image.new("RGB", (120, 40), (0, 60, 120)).save(image, "PNG")
+    ServiceLogo.objects.create(service=service, content_type="image/png", content=image.getvalue())
+    service.logo_updated_at = timezone.now()
+    service.save()
+    client = login(coordinator)
+    party, template = party_b(letter_case), letters[LetterKind.INTRO_PARTY_B]
+    page = client.get(letter_url("letter", letter_case, party, template)).content.decode()
+    assert 'class="letter-logo"' in page
+    plain = client.get(letter_url("pdf", letter_case, party, template))
+    reader = PdfReader(io.BytesIO(plain.content))
+    assert len(list(reader.pages[0].images)) == 1
