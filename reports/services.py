@@ -5,7 +5,7 @@ from django.db import transaction
 from buurtbemiddeling.models import MediationService, User
 from cases import timeline
 from cases.constants import EventKind
-from cases.models import Case, Party
+from cases.models import Case, CaseEvent, Party
 
 from .constants import DEFAULT_LETTERS
 from .models import LetterTemplate
@@ -24,7 +24,7 @@ def letter_templates_set_up(*, service: MediationService) -> None:
 
 
 @transaction.atomic
-def letter_made(*, case: Case, party: Party, template: LetterTemplate, actor: User, fmt: str):
+def letter_made(*, case: Case, party: Party, template: LetterTemplate, actor: User, fmt: str) -> CaseEvent:
     """A letter was made (shown to print, or downloaded): its line on the case's timeline.
 
     The template's name and the party, never the letter's text.
