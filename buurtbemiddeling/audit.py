@@ -109,6 +109,12 @@ def export_made(request, *, kind: str, count: int) -> AccessLog:
     return _write(request, action=AccessAction.EXPORT, object_type="export", object_id=kind, detail=str(count))
 
 
+def letter_made(request, *, case, party_id: int, fmt: str) -> AccessLog:
+    """A letter to a party of the case, shown to print ("page") or downloaded ("pdf")."""
+    detail = f"brief ({fmt}) aan partij #{party_id}"
+    return _write(request, action=AccessAction.EXPORT, object_type="case", object_id=case.reference, detail=detail)
+
+
 def subject_access_exported(request, *, party) -> AccessLog:
     return _write(request, action=AccessAction.SUBJECT_ACCESS, object_type="party", object_id=party.pk)
 

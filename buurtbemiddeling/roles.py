@@ -71,6 +71,8 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
             },
             "referrals": {"referral": (VIEW,)},
             "partners": dict.fromkeys(COLLABORATION_MODELS, EDIT),
+            # Letters: the admin writes the templates, coordinators make letters from them.
+            "reports": {"lettertemplate": (VIEW,)},
         }
     ),
     Role.MEDIATOR: _grants(
@@ -108,7 +110,7 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
             },
             "referrals": {"referral": (VIEW,)},
             "partners": dict.fromkeys(COLLABORATION_MODELS, ALL),
-            "reports": dict.fromkeys(("nationalcategory", "nationalcategorymapping"), ALL),
+            "reports": dict.fromkeys(("nationalcategory", "nationalcategorymapping", "lettertemplate"), ALL),
         }
     ),
 }

@@ -45,6 +45,7 @@ urlpatterns = [
     path("melden/", include("selfreport.urls")),
     path("zaken/", include("cases.urls")),
     path("cijfers/", include("reports.urls")),
+    path("brieven/", include("reports.letter_urls")),
     path("verwijzingen/", include("referrals.urls")),
     path("partners/", include("partners.urls")),
     # One login page for everyone; a clear no for those logged in without admin rights.

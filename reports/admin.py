@@ -1,10 +1,13 @@
 """Admin for the national code list and the services' mappings onto it."""
 
 from django.contrib import admin
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from buurtbemiddeling.admin import ServiceScopedAdmin
 
-from .models import NationalCategory, NationalCategoryMapping
+from .letters import fields_help
+from .models import LetterTemplate, NationalCategory, NationalCategoryMapping
 
 
 @admin.register(NationalCategory)
@@ -46,3 +49,22 @@ class NationalCategoryMappingAdmin(ServiceScopedAdmin):
         elif service_id and db_field.name in ("conflict_type", "outcome"):
             kwargs["queryset"] = db_field.remote_field.model.objects.filter(service_id=service_id)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(LetterTemplate)
+class LetterTemplateAdmin(ServiceScopedAdmin):
+    """A service's letters: the admin writes them, coordinators make them for a party of a case."""
+
+    list_display = ["name", "kind", "service", "is_active"]
+    list_filter = ["kind", "is_active", "service"]
+    search_fields = ["name", "subject"]
+    list_select_related = ["service"]
+    fields = ["service", "kind", "name", "subject", "body", "is_active"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "body" and field is not None:
+            # The merge fields beside the text: the one list reports/letters.py fills in.
+            field.help_text = format_lazy("{} {}: {}", db_field.help_text, _("Invulvelden"), fields_help())
+            field.widget.attrs.setdefault("rows", 18)
+        return field

@@ -1,7 +1,8 @@
-"""The national code list and each service's mapping of its own categories onto it.
+"""The national code list and each service's mapping of its own categories onto it; the
+service's letter templates.
 
 The figures' benchmark export (reports/figures.py) counts per national code. Moved out of
-cases/ with the tables kept (migration 0001, state only).
+cases/ with the tables kept (migration 0001, state only). Letters: reports/letters.py.
 """
 
 from django.core.exceptions import ValidationError
@@ -19,6 +20,9 @@ from buurtbemiddeling.models import (
 from cases.constants import Channel
 from cases.models import ConflictType, Outcome
 from organisations.constants import OrganisationKind
+
+from .constants import LetterKind
+from .letters import unknown_fields
 
 REFERRER_SELF = "self_reporter"
 # The referrer types of the figures: zelfmelder plus the kinds of partner organisation.
@@ -188,7 +192,68 @@ class NationalCategoryMapping(TimeStampedModel):
             raise ValidationError(errors)
 
 
+def validate_merge_fields(text: str) -> None:
+    """Refuse names between braces that are no merge field, naming them."""
+    unknown = unknown_fields(text)
+    if unknown:
+        raise ValidationError(
+            _("Onbekende invulvelden: %(fields)s. Gebruik alleen de invulvelden uit de lijst.")
+            % {"fields": ", ".join("{" + name + "}" for name in unknown)},
+            code="unknown_field",
+        )
+
+
+class LetterTemplate(TimeStampedModel):
+    """A letter a coordinator prints for a party of a case, edited by the service's admin.
+
+    Subject and body are text with merge fields (reports/letters.py), never a template the
+    server runs. They are the same for every resident: no resident's data is typed in them.
+    """
+
+    service = models.ForeignKey(
+        MediationService,
+        verbose_name=_("bemiddelingsorganisatie"),
+        on_delete=models.CASCADE,
+        related_name="letter_templates",
+    )
+    kind = models.CharField(_("soort brief"), max_length=30, choices=LetterKind.choices, default=LetterKind.OTHER)
+    name = models.CharField(_("naam"), max_length=100)
+    subject = models.CharField(
+        _("onderwerp"),
+        max_length=200,
+        validators=[validate_merge_fields],
+        help_text=_("De onderwerpregel van de brief; invulvelden mogen."),
+    )
+    body = models.TextField(
+        _("tekst"),
+        max_length=10000,
+        validators=[validate_merge_fields],
+        help_text=_(
+            "Typ hier geen gegevens van bewoners: die komen uit de zaak via de invulvelden. Een lege regel "
+            "begint een nieuwe alinea; regels die met een streepje en een spatie beginnen worden een opsomming."
+        ),
+    )
+    is_active = models.BooleanField(_("actief"), default=True)
+
+    objects = ServiceScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("briefsjabloon")
+        verbose_name_plural = _("briefsjablonen")
+        ordering = ["service", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "name"], name="lettertemplate_unique_name_per_service"),
+            models.CheckConstraint(condition=Q(kind__in=LetterKind.values), name="lettertemplate_kind_valid"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 # --- Personal data (buurtbemiddeling/personal_data.py) --------------------------------
 
 personal_data.register(NationalCategory, non_personal=["dimension", "code", "label"])
 personal_data.register(NationalCategoryMapping, non_personal=["referrer_kind", "channel"])
+# Templates, the same for every resident (the help text says so): the residents' data comes
+# in only when a letter is made, from the case.
+personal_data.register(LetterTemplate, non_personal=["kind", "name", "subject", "body"])

@@ -20,6 +20,8 @@ from cases.models import CaseEvent
 from cases.services import conversation_log, mediator_assign
 from organisations.factories import MediatorProfileFactory
 from referrals.services import referral_submit
+from reports.models import LetterTemplate
+from reports.services import letter_templates_set_up
 from tests.buurtbemiddeling.test_urls import iter_patterns
 
 VISITORS = [
@@ -144,6 +146,10 @@ POLICIES = {
     "partners:accompaniment_conversations": (CASE_COORDINATOR, "post"),
     "partners:accompaniment_end": (CASE_COORDINATOR, "post"),
     "partners:case_joint_visit": (CASE_COORDINATOR, "post"),
+    # Letters: opening one records it on the timeline, so only coordinators of the case's service.
+    "letters:choose": (CASE_COORDINATOR, "get"),
+    "letters:letter": (CASE_COORDINATOR, "get"),
+    "letters:pdf": (CASE_COORDINATOR, "get"),
 }
 
 APP_URLS = sorted(
@@ -181,6 +187,7 @@ def world(service, other_service, coordinator, mediator, mediator_user, referrer
     case = referral.case
     assignment = mediator_assign(case=case, mediator=mediator, actor=coordinator)
     joint = conversation_log(case=case, actor=coordinator, kind="joint", held_on=today, agreements=["Matrix afspraak"])
+    letter_templates_set_up(service=service)
     other_mediator = UserFactory(username="bemiddelaar.ander", service=service, role=Role.MEDIATOR)
     MediatorProfileFactory(service=service, user=other_mediator)
     conversation = conversation_log(
@@ -199,6 +206,7 @@ def world(service, other_service, coordinator, mediator, mediator_user, referrer
         "agreement": joint.agreements.get(),
         "party": case.parties.first(),
         "partner": partner,
+        "letter_template": LetterTemplate.objects.filter(service=service).first(),
         "users": {
             "anonymous": None,
             "referrer": referrer,
@@ -222,6 +230,7 @@ def url_for(pattern: str, name: str, world) -> str:
         "agreement_id": world["agreement"].pk,
         "referral_id": world["referral"].pk,
         "partner_id": world["partner"].pk,
+        "template_id": world["letter_template"].pk,
         "service_id": world["case"].service_id,
         "fmt": "csv",
         "uidb64": "MQ",

@@ -57,6 +57,7 @@ from reports.models import (
     NationalCategoryMapping,
     NationalDimension,
 )
+from reports.services import letter_templates_set_up
 
 # The RFC 6238 test key: fine for fictional demo users, never for real ones.
 DEMO_TOTP_KEY_HEX = "3132333435363738393031323334353637383930"
@@ -336,6 +337,7 @@ class Command(BaseCommand):
     def _seed_service(self, spec, rng, count, national):
         service = MediationServiceFactory(name=spec["name"], reference_prefix=spec["prefix"])
         service_setup_reference_lists(service=service)
+        letter_templates_set_up(service=service)
         for name, (start, end) in spec["municipalities"].items():
             municipality, _ = Municipality.objects.get_or_create(service=service, name=name)
             PostcodeRange.objects.get_or_create(
