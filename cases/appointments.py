@@ -214,7 +214,7 @@ def queue_for(user) -> dict:
 def _form(case: Case, data=None, appointment: Appointment | None = None) -> TalkForm:
     """Filled in with the `appointment` to change, or else the case's active pair."""
     pair = MediatorProfile.objects.filter(assignments__case=case, assignments__ended_on__isnull=True)
-    form = TalkForm(data, kinds=AppointmentKind.choices, places=AppointmentPlace.choices, mediators=pair)
+    form = TalkForm(data, kinds=AppointmentKind.choices, places=AppointmentPlace.choices, mediators=pair, prefix="a")
     if appointment:
         form.initial = {f: getattr(appointment, f) for f in ("kind", "place", "location")}
         form.initial |= form.initial_span(appointment.starts_at, appointment.ends_at)

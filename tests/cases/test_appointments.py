@@ -57,7 +57,7 @@ def form(**overrides):
     day, start, end = next_week()
     data = {"kind": "intake_a", "date": day.isoformat(), "starts_at": start, "ends_at": end, "place": "at_home"}
     data.update(overrides)
-    return data
+    return {f"a-{key}": value for key, value in data.items()}  # the form's prefix on the case page
 
 
 def plan_url(case):
@@ -386,7 +386,7 @@ def test_the_plan_form_never_errors_and_never_stores_half(data, login, coordinat
     if not case.assignments.exists():
         mediator_assign(case=case, mediator=mediator, actor=coordinator)
     before = (Appointment.objects.count(), CaseEvent.objects.count(), DBTaskResult.objects.count())
-    response = login(coordinator).post(plan_url(case), data)
+    response = login(coordinator).post(plan_url(case), {f"a-{key}": value for key, value in data.items()})
     assert response.status_code in (200, 302)
     if response.status_code == 200:
         assert (Appointment.objects.count(), CaseEvent.objects.count(), DBTaskResult.objects.count()) == before
