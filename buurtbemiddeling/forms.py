@@ -4,6 +4,7 @@ import re
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
@@ -125,6 +126,33 @@ class DateInput(forms.DateInput):
         return super().format_value(value)
 
 
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class TimeSpanForm(forms.Form):
+    """A day and two times; cleaned, `starts_at` and `ends_at` are aware datetimes on that day."""
+
+    date = forms.DateField(label=_("Datum"), widget=DateInput())
+    starts_at = forms.TimeField(label=_("Van"), widget=TimeInput())
+    ends_at = forms.TimeField(label=_("Tot"), widget=TimeInput())
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("starts_at", "ends_at"):
+            if cleaned.get("date") and cleaned.get(name):
+                cleaned[name] = timezone.make_aware(dt.datetime.combine(cleaned["date"], cleaned[name]))
+        return cleaned
+
+    @staticmethod
+    def initial_span(starts_at: dt.datetime, ends_at: dt.datetime) -> dict:
+        start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+        return {"date": start.date(), "starts_at": start.time(), "ends_at": end.time()}
+
+
 def _is_html_date(value: str) -> bool:
     try:
         return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)) and bool(dt.date.fromisoformat(value))
@@ -191,6 +219,20 @@ def add_service_errors(form, error) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def submit(request, form, act, *, done: str):
+    """A form page's POST: on a valid form the service `act(cleaned_data)`, its refusal put at
+    the fields, `done` as the page's message; returns what `act` returned, or None."""
+    if not form.is_valid():
+        return None
+    try:
+        result = act(form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+    messages.success(request, done)
+    return result
 
 
 class StampField(forms.CharField):

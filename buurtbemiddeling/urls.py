@@ -44,6 +44,7 @@ urlpatterns = [
     path("wachtwoord/nieuw/klaar/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("melden/", include("selfreport.urls")),
     path("zaken/", include("cases.urls")),
+    path("agenda/", include(("cases.appointments", "agenda"))),
     path("cijfers/", include("reports.urls")),
     path("brieven/", include("reports.letter_urls")),
     path("verwijzingen/", include("referrals.urls")),

@@ -7,6 +7,6 @@ class CasesConfig(AppConfig):
     verbose_name = _("Zaken")
 
     def ready(self):
-        from . import signals, tasks  # noqa: F401  (tasks registers its daily job)
+        from . import appointments, signals, tasks  # noqa: F401  (they register their tasks and daily jobs)
 
         signals.connect()

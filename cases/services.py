@@ -25,6 +25,7 @@ from .constants import (
     DEFAULT_UNSUITABILITY_REASONS,
     OPEN_STATUSES,
     AgreementKept,
+    AppointmentStatus,
     CaseStatus,
     Channel,
     ConversationKind,
@@ -339,6 +340,11 @@ def conversation_log(
     conversation.mediators.set([m for m in mediators if m.service_id == case.service_id])
     present = [p for p in parties if p.case_id == case.pk]
     conversation.parties.set(present)
+    # The talk planned for that day is held now, linked to its record (cases/appointments.py).
+    planned = case.appointments.filter(kind=kind, status=AppointmentStatus.PLANNED, conversation=None)
+    if held := planned.filter(starts_at__date=held_on).first():
+        held.status, held.conversation = AppointmentStatus.HELD, conversation
+        held.save(update_fields=["status", "conversation", "updated_at"])
     timeline.record(
         case=case, kind=EventKind.CONVERSATION_LOGGED, actor=actor, reason=conversation.get_kind_display(), at=at
     )

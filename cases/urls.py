@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import appointments, views
 
 app_name = "cases"
 
@@ -34,4 +34,6 @@ urlpatterns = [
     # Agreements followed up (#18).
     path("<str:reference>/afspraken/<int:agreement_id>/evaluatie/", views.agreement_review, name="agreement_review"),
     path("<str:reference>/afspraken/<int:agreement_id>/beoordeling/", views.agreement_judge, name="agreement_judge"),
+    # Appointments: planned talks with the pair (#19, cases/appointments.py).
+    *appointments.case_urls,
 ]

@@ -19,7 +19,7 @@ from buurtbemiddeling import audit, edits, exports, paging
 from buurtbemiddeling.forms import add_service_errors
 from buurtbemiddeling.roles import PERM_COORDINATE, PERM_MEDIATE
 
-from . import panels, privacy, selectors, services, workflow
+from . import appointments, panels, privacy, selectors, services, workflow
 from .constants import Side
 from .forms import (
     AddPartyForm,
@@ -64,7 +64,8 @@ def _get_case(request, reference) -> Case:
 def queue(request):
     sections = selectors.work_queue_for_user(request.user)
     audit.case_list_viewed(request, page="werkvoorraad", count=sum(len(section["cases"]) for section in sections))
-    return render(request, "cases/queue.html", {"sections": sections})
+    context = {"sections": sections, "appointments": appointments.queue_for(request.user)}
+    return render(request, "cases/queue.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -231,6 +232,7 @@ def _render_detail(request, case, *, status=200, **bound):
         "access_history": audit.access_history(object_type="case", object_id=case.reference, limit=20),
         # What the apps built on cases add: the referral, the work with partners (cases/panels.py).
         "panels": panels.panels_for(request, case),
+        "appointments": appointments.case_section(case, coordinator=True),
     }
     if bound.get("assign_form") is not None:
         # A refused assignment is shown with its reason, also when the case no longer takes one.
@@ -287,6 +289,7 @@ def _render_mediator_detail(request, case, *, status=200, **bound):
         "notes": selectors.notes_for_case_page(request.user, case),
         "note_form": bound.get("note_form") or NoteForm(for_mediator=True),
         "can_log": selectors.may_add_to_case(request.user, case, assigned=assigned),
+        "appointments": appointments.case_section(case, coordinator=False),
     }
     return render(request, "cases/detail_mediator.html", context, status=status)
 

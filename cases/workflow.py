@@ -81,8 +81,8 @@ def is_allowed(source: str, target: str) -> bool:
 
 # --- What may be done in a status besides a step ------------------------------------------
 
-# Mediators are assigned while a case is open; an ended case (closed, unsuitable) takes none,
-# also not from a page that was opened before it ended.
+# Mediators are assigned, and their talks planned (cases/appointments.py), while a case is open;
+# an ended case (closed, unsuitable) takes none, also not from a page opened before it ended.
 ACCEPTS_MEDIATORS = frozenset(OPEN)
 
 

@@ -6,6 +6,7 @@ get exactly a login redirect (anonymous), 403 (wrong role) or 404 (someone else'
 and must change nothing. Django admin has its own checks (tests/buurtbemiddeling/test_admin.py).
 """
 
+import datetime as dt
 import re
 
 import pytest
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from buurtbemiddeling.constants import Role
 from buurtbemiddeling.factories import UserFactory
+from cases.appointments import appointment_plan
 from cases.constants import ConversationKind
 from cases.models import CaseEvent
 from cases.services import conversation_log, mediator_assign
@@ -117,6 +119,12 @@ POLICIES = {
     "cases:edit_conversation": (CASE_SHARED, "get"),
     "cases:agreement_review": (CASE_COORDINATOR, "post"),
     "cases:agreement_judge": (CASE_COORDINATOR, "post"),
+    "cases:appointment_plan": (CASE_COORDINATOR, "get"),
+    "cases:appointment_change": (CASE_COORDINATOR, "get"),
+    "cases:appointment_cancel": (CASE_COORDINATOR, "get"),
+    "cases:appointment_log": (CASE_SHARED, "get"),
+    "cases:appointment_ics": ({**CASE_SHARED, "referrer": 403, "admin": 403}, "get"),
+    "agenda:mine": (MEDIATOR_PAGE, "get"),
     "referrals:list": (REFERRER_PAGE, "get"),
     "referrals:create": (REFERRER_PAGE, "get"),
     "referrals:advice": (REFERRER_PAGE, "get"),
@@ -198,8 +206,15 @@ def world(service, other_service, coordinator, mediator, mediator_user, referrer
         mediators=[mediator],
         report="Matrix verslag",
     )
+    start = timezone.now() + dt.timedelta(days=1)
+    appointment = appointment_plan(
+        case=case,
+        actor=coordinator,
+        data={"kind": "joint", "starts_at": start, "ends_at": start + dt.timedelta(hours=1), "place": "office"},
+    )
     return {
         "case": case,
+        "appointment": appointment,
         "referral": referral,
         "assignment": assignment,
         "conversation": conversation,
@@ -228,6 +243,7 @@ def url_for(pattern: str, name: str, world) -> str:
         "assignment_id": world["assignment"].pk,
         "conversation_id": world["conversation"].pk,
         "agreement_id": world["agreement"].pk,
+        "appointment_id": world["appointment"].pk,
         "referral_id": world["referral"].pk,
         "partner_id": world["partner"].pk,
         "template_id": world["letter_template"].pk,
@@ -271,7 +287,7 @@ def visit(client, world, pattern, name, visitor):
             assert not location.startswith("/inloggen/"), f"{name} sent {visitor} to the login page"
         if policy is not PUBLIC and status == 404:
             # Allowed roles may still get 404 for a made-up sub-object, never for the page itself.
-            real = "party_id|assignment_id|conversation_id|agreement_id|referral_id|partner_id"
+            real = "party_id|assignment_id|conversation_id|agreement_id|referral_id|partner_id|appointment_id"
             assert re.search(rf"<int:(?!{real})\w+>", pattern), f"{name}: 404 for {visitor}"
     else:
         assert status == expected, f"{name} as {visitor}: {status}, expected {expected}"
