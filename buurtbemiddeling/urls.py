@@ -47,6 +47,7 @@ urlpatterns = [
     path("cijfers/", include("reports.urls")),
     path("verwijzingen/", include("referrals.urls")),
     path("partners/", include("partners.urls")),
+    path("bemiddelaars/", include("organisations.urls")),
     # One login page for everyone; a clear no for those logged in without admin rights.
     path("admin/login/", admin_login, name="admin_login_redirect"),
     path("admin/", admin.site.urls),

@@ -7,6 +7,6 @@ class CasesConfig(AppConfig):
     verbose_name = _("Zaken")
 
     def ready(self):
-        from . import signals, tasks  # noqa: F401  (tasks registers its daily job)
+        from . import signals, tasks, volunteers  # noqa: F401  (tasks registers its daily job, volunteers its hooks)
 
         signals.connect()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, volunteers
 
 app_name = "cases"
 
@@ -34,4 +34,11 @@ urlpatterns = [
     # Agreements followed up (#18).
     path("<str:reference>/afspraken/<int:agreement_id>/evaluatie/", views.agreement_review, name="agreement_review"),
     path("<str:reference>/afspraken/<int:agreement_id>/beoordeling/", views.agreement_judge, name="agreement_judge"),
+    # A mediator knows a party (#19): recorded on the case page, removed there or on the volunteer page.
+    path("<str:reference>/bekenden/", volunteers.acquaintance_add, name="acquaintance_add"),
+    path(
+        "<str:reference>/bekenden/<int:acquaintance_id>/verwijderen/",
+        volunteers.acquaintance_delete,
+        name="acquaintance_remove",
+    ),
 ]

@@ -61,6 +61,8 @@ PARTNER_OBJECT = {**role_page("coordinator"), "coordinator_other_service": 404}
 # service, so the list is empty for them and a partner page is not found.
 PARTNER_LIST = role_page("coordinator", "coordinator_other_service", "admin")
 REFERRAL_OBJECT = {**role_page("referrer")}
+# A volunteer mediator of the coordinator's service (#19): the volunteer pages are coordinators' only.
+VOLUNTEER_OBJECT = {**role_page("coordinator"), "coordinator_other_service": 404}
 
 POLICIES = {
     # name: (policy, method)
@@ -144,6 +146,15 @@ POLICIES = {
     "partners:accompaniment_conversations": (CASE_COORDINATOR, "post"),
     "partners:accompaniment_end": (CASE_COORDINATOR, "post"),
     "partners:case_joint_visit": (CASE_COORDINATOR, "post"),
+    # Volunteers (#19); another service's volunteer id is not found.
+    "organisations:volunteers": (COORDINATOR_PAGE, "get"),
+    "organisations:volunteer_create": (COORDINATOR_PAGE, "get"),
+    "organisations:volunteer": (VOLUNTEER_OBJECT, "get"),
+    "organisations:volunteer_edit": (VOLUNTEER_OBJECT, "get"),
+    "organisations:intervision_add": (VOLUNTEER_OBJECT, "post"),
+    "organisations:intervision_remove": (VOLUNTEER_OBJECT, "post"),
+    "cases:acquaintance_add": (CASE_COORDINATOR, "post"),
+    "cases:acquaintance_remove": (CASE_COORDINATOR, "post"),
 }
 
 APP_URLS = sorted(
@@ -222,6 +233,7 @@ def url_for(pattern: str, name: str, world) -> str:
         "agreement_id": world["agreement"].pk,
         "referral_id": world["referral"].pk,
         "partner_id": world["partner"].pk,
+        "mediator_id": world["assignment"].mediator_id,
         "service_id": world["case"].service_id,
         "fmt": "csv",
         "uidb64": "MQ",
@@ -262,7 +274,7 @@ def visit(client, world, pattern, name, visitor):
             assert not location.startswith("/inloggen/"), f"{name} sent {visitor} to the login page"
         if policy is not PUBLIC and status == 404:
             # Allowed roles may still get 404 for a made-up sub-object, never for the page itself.
-            real = "party_id|assignment_id|conversation_id|agreement_id|referral_id|partner_id"
+            real = "party_id|assignment_id|conversation_id|agreement_id|referral_id|partner_id|mediator_id"
             assert re.search(rf"<int:(?!{real})\w+>", pattern), f"{name}: 404 for {visitor}"
     else:
         assert status == expected, f"{name} as {visitor}: {status}, expected {expected}"
