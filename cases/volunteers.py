@@ -59,6 +59,8 @@ def volunteer_panel(request, mediator: MediatorProfile) -> dict:
             .select_related("party__case")
             .order_by("-created_at", "-id")
         )
+        if acquaintances:  # residents' names on a page: logged like a list of cases
+            audit.case_list_viewed(request, page="volunteer", count=len(acquaintances))
     return {
         "assignments": assignments,
         "acquaintances": acquaintances,

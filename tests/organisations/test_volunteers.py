@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from buurtbemiddeling.constants import Role
 from buurtbemiddeling.factories import NeighbourhoodFactory, UserFactory
+from buurtbemiddeling.models import AccessLog
 from cases.models import MediatorAcquaintance
 from cases.services import mediator_assign
 from organisations.factories import MediatorProfileFactory
@@ -129,7 +130,9 @@ def test_the_overview_and_the_profile_cost_the_same_queries_for_few_or_many(logi
         return volunteer
 
     volunteer = add(2)
-    mediator_assign(case=make_case(), mediator=volunteer, actor=coordinator)
+    case = make_case()
+    mediator_assign(case=case, mediator=volunteer, actor=coordinator)
+    MediatorAcquaintance.objects.create(mediator=volunteer, party=case.parties.last())
     small = _get(client, LIST), _get(client, volunteer.get_absolute_url())
     add(25)
     for _n in range(2):
@@ -323,6 +326,7 @@ def test_an_acquaintance_recorded_on_the_case_page_warns_at_assignment(login, co
     # The volunteer page lists it and removes it.
     html = page(client, mediator.get_absolute_url())
     assert case.reference in html and "oud-collega" in html
+    assert AccessLog.objects.filter(object_id="volunteer", user=coordinator).exists()  # names of residents shown
     acquaintance = MediatorAcquaintance.objects.get()
     response = client.post(
         reverse("cases:acquaintance_remove", args=[case.reference, acquaintance.pk]), {"back": "volunteer"}
