@@ -352,7 +352,7 @@ def possible_repeats(
     return rows
 
 
-def mediator_load():
+def mediator_load() -> Coalesce:
     """A MediatorProfile's load: its open assignments on open cases (a correlated count, 0 when none).
 
     The one home of the rule: the assignment list below, and through the hook

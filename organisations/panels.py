@@ -3,6 +3,10 @@
 Slot "figures": what came of the organisation's work with the service (referrals).
 """
 
+from collections.abc import Callable
+
+from django.db.models import Expression, QuerySet
+
 from buurtbemiddeling.panels import PanelRegistry
 
 organisation_page = PanelRegistry("partner organisation page", slots=("figures",))
@@ -24,9 +28,9 @@ class LoadHook:
     """One expression `() -> Expression` for a MediatorProfile queryset's `load`, set by a higher app."""
 
     def __init__(self):
-        self._expression = None
+        self._expression: Callable[[], Expression] | None = None
 
-    def register(self, expression):
+    def register(self, expression: Callable[[], Expression]) -> Callable[[], Expression]:
         self._expression = expression
         return expression
 
@@ -34,7 +38,7 @@ class LoadHook:
     def known(self) -> bool:
         return self._expression is not None
 
-    def annotate(self, queryset):
+    def annotate(self, queryset: QuerySet) -> QuerySet:
         return queryset if self._expression is None else queryset.annotate(load=self._expression())
 
 

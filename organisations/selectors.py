@@ -30,7 +30,7 @@ def year_ago(today: dt.date) -> dt.date:
         return today.replace(year=today.year - 1, day=28)
 
 
-def _recent_intervisions(since: dt.date):
+def _recent_intervisions(since: dt.date) -> Coalesce:
     counted = (
         IntervisionAttendance.objects.filter(mediator=OuterRef("pk"), attended_on__gt=since)
         .order_by()

@@ -55,7 +55,7 @@ def volunteer_create(
     name: str,
     day_parts: Iterable[str] = (),
     neighbourhoods: Iterable[Neighbourhood] = (),
-    **fields,
+    **fields: str | int | bool | dt.date | None,
 ) -> MediatorProfile:
     neighbourhoods = _check_neighbourhoods(service.pk, neighbourhoods)
     mediator = MediatorProfile(service=service)
@@ -72,7 +72,7 @@ def volunteer_update(
     actor: User | AnonymousUser | None,
     day_parts: Iterable[str] | None = None,
     neighbourhoods: Iterable[Neighbourhood] | None = None,
-    **fields,
+    **fields: str | int | bool | dt.date | None,
 ) -> MediatorProfile:
     """Change the profile. Unticking "actief" keeps current assignments; no new cases follow."""
     mediator = MediatorProfile.objects.select_for_update().get(pk=mediator.pk)
