@@ -61,7 +61,9 @@ def volunteer_list(request):
             needs_attention=data["needs"],
             q=data["q"],
         )
-    request.session[FILTERS_SESSION_KEY] = request.GET.urlencode() if form.is_bound and form.is_valid() else ""
+    query = request.GET.urlencode() if form.is_bound and form.is_valid() else ""
+    if request.session.get(FILTERS_SESSION_KEY, "") != query:  # the session is written only on a change
+        request.session[FILTERS_SESSION_KEY] = query
     volunteers = selectors.volunteer_list_for_user(request.user, filters)
     context = {
         "form": form,
