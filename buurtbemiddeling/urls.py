@@ -49,6 +49,7 @@ urlpatterns = [
     path("brieven/", include("reports.letter_urls")),
     path("verwijzingen/", include("referrals.urls")),
     path("partners/", include("partners.urls")),
+    path("bemiddelaars/", include("organisations.urls")),
     # One login page for everyone; a clear no for those logged in without admin rights.
     path("admin/login/", admin_login, name="admin_login_redirect"),
     path("admin/", admin.site.urls),

@@ -7,6 +7,6 @@ class CasesConfig(AppConfig):
     verbose_name = _("Zaken")
 
     def ready(self):
-        from . import appointments, signals, tasks  # noqa: F401  (they register their tasks and daily jobs)
+        from . import appointments, signals, tasks, volunteers  # noqa: F401  (tasks, daily jobs, hooks)
 
         signals.connect()

@@ -837,6 +837,7 @@ personal_data.register(
     case="party__case",
     resident="party",
     export=["created_at"],
+    audited=True,  # recorded and removed by coordinators on the case and volunteer pages
 )
 personal_data.register(
     Conversation,

@@ -6,7 +6,20 @@ import re
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -339,16 +352,28 @@ def possible_repeats(
     return rows
 
 
+def mediator_load() -> Coalesce:
+    """A MediatorProfile's load: its open assignments on open cases (a correlated count, 0 when none).
+
+    The one home of the rule: the assignment list below, and through the hook
+    organisations.panels.mediator_load (cases/volunteers.py) the volunteer pages.
+    """
+    counted = (
+        Assignment.objects.filter(mediator=OuterRef("pk"), ended_on__isnull=True, case__status__in=OPEN_STATUSES)
+        .order_by()
+        .values("mediator")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 def mediators_for_assignment(case: Case) -> list[MediatorProfile]:
     """Active mediators of the case's service, each with current load and conflict warnings."""
-    open_load = Count(
-        "assignments",
-        filter=Q(assignments__ended_on__isnull=True, assignments__case__status__in=OPEN_STATUSES),
-    )
     mediators = list(
         MediatorProfile.objects.filter(service_id=case.service_id, is_active=True)
         .exclude(assignments__case=case, assignments__ended_on__isnull=True)
-        .annotate(load=open_load)
+        .annotate(load=mediator_load())
         .prefetch_related("neighbourhoods")
         .order_by("load", "name")
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import appointments, views
+from . import appointments, views, volunteers
 
 app_name = "cases"
 
@@ -36,4 +36,11 @@ urlpatterns = [
     path("<str:reference>/afspraken/<int:agreement_id>/beoordeling/", views.agreement_judge, name="agreement_judge"),
     # Appointments: planned talks with the pair (#19, cases/appointments.py).
     *appointments.case_urls,
+    # A mediator knows a party (#19): recorded on the case page, removed there or on the volunteer page.
+    path("<str:reference>/bekenden/", volunteers.acquaintance_add, name="acquaintance_add"),
+    path(
+        "<str:reference>/bekenden/<int:acquaintance_id>/verwijderen/",
+        volunteers.acquaintance_delete,
+        name="acquaintance_remove",
+    ),
 ]

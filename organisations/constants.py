@@ -46,3 +46,15 @@ class DayPart(models.TextChoices):
 
 # Weekdays in the order of the availability grid, each with its three parts.
 WEEKDAYS = list(dict.fromkeys(code.split("_")[0] for code in DayPart.values))
+
+# The rows and columns of the availability grid (and the overview's summary).
+WEEKDAY_LABELS = {
+    "mon": _("maandag"),
+    "tue": _("dinsdag"),
+    "wed": _("woensdag"),
+    "thu": _("donderdag"),
+    "fri": _("vrijdag"),
+    "sat": _("zaterdag"),
+    "sun": _("zondag"),
+}
+PART_LABELS = {"am": _("ochtend"), "pm": _("middag"), "ev": _("avond")}

@@ -65,6 +65,8 @@ PARTNER_OBJECT = {**role_page("coordinator"), "coordinator_other_service": 404}
 # service, so the list is empty for them and a partner page is not found.
 PARTNER_LIST = role_page("coordinator", "coordinator_other_service", "admin")
 REFERRAL_OBJECT = {**role_page("referrer")}
+# A volunteer mediator of the coordinator's service (#19): the volunteer pages are coordinators' only.
+VOLUNTEER_OBJECT = {**role_page("coordinator"), "coordinator_other_service": 404}
 
 POLICIES = {
     # name: (policy, method)
@@ -158,6 +160,15 @@ POLICIES = {
     "letters:choose": (CASE_COORDINATOR, "get"),
     "letters:letter": (CASE_COORDINATOR, "get"),
     "letters:pdf": (CASE_COORDINATOR, "get"),
+    # Volunteers (#19); another service's volunteer id is not found.
+    "organisations:volunteers": (COORDINATOR_PAGE, "get"),
+    "organisations:volunteer_create": (COORDINATOR_PAGE, "get"),
+    "organisations:volunteer": (VOLUNTEER_OBJECT, "get"),
+    "organisations:volunteer_edit": (VOLUNTEER_OBJECT, "get"),
+    "organisations:intervision_add": (VOLUNTEER_OBJECT, "post"),
+    "organisations:intervision_remove": (VOLUNTEER_OBJECT, "post"),
+    "cases:acquaintance_add": (CASE_COORDINATOR, "post"),
+    "cases:acquaintance_remove": (CASE_COORDINATOR, "post"),
 }
 
 APP_URLS = sorted(
@@ -247,6 +258,7 @@ def url_for(pattern: str, name: str, world) -> str:
         "referral_id": world["referral"].pk,
         "partner_id": world["partner"].pk,
         "template_id": world["letter_template"].pk,
+        "mediator_id": world["assignment"].mediator_id,
         "service_id": world["case"].service_id,
         "fmt": "csv",
         "uidb64": "MQ",
@@ -287,7 +299,9 @@ def visit(client, world, pattern, name, visitor):
             assert not location.startswith("/inloggen/"), f"{name} sent {visitor} to the login page"
         if policy is not PUBLIC and status == 404:
             # Allowed roles may still get 404 for a made-up sub-object, never for the page itself.
-            real = "party_id|assignment_id|conversation_id|agreement_id|referral_id|partner_id|appointment_id"
+            real = (
+                "party_id|assignment_id|conversation_id|agreement_id|referral_id|partner_id|appointment_id|mediator_id"
+            )
             assert re.search(rf"<int:(?!{real})\w+>", pattern), f"{name}: 404 for {visitor}"
     else:
         assert status == expected, f"{name} as {visitor}: {status}, expected {expected}"

@@ -39,7 +39,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 
 from buurtbemiddeling.factories import MunicipalityFactory, NeighbourhoodFactory
 from cases.constants import CaseStatus, Channel, ConversationKind, Participation
-from cases.models import ConflictType, UnsuitabilityReason
+from cases.models import ConflictType, MediatorAcquaintance, UnsuitabilityReason
 from cases.services import case_transition, conversation_log, party_add, party_set_participation
 from organisations.constants import OrganisationKind
 from organisations.factories import (
@@ -48,6 +48,7 @@ from organisations.factories import (
     PartnerOrganisationFactory,
     WorkingAgreementFactory,
 )
+from organisations.models import IntervisionAttendance
 from partners.constants import DisclosureMethod
 from partners.services import accompaniment_start, disclosure_consent_record, pre_trajectory_start
 from tests.test_access_matrix import APP_URLS, POLICIES, PUBLIC, url_for
@@ -531,6 +532,9 @@ def junk_world(request, service, other_service, other_coordinator, coordinator, 
     ended = make_case()  # an ended case: its residents may be erased
     reason = UnsuitabilityReason.objects.filter(service=service).first()
     case_transition(case=ended, to_status=CaseStatus.UNSUITABLE, actor=coordinator, unsuitability_reason=reason)
+    # An intervision and an acquaintance: their remove buttons show only then (#19).
+    IntervisionAttendance.objects.create(mediator=mediator, attended_on=today)
+    MediatorAcquaintance.objects.create(mediator=mediator, party=party, note="Junk bekende")
     for name in ("Aland", "Aland-Oost"):  # two municipalities: the figures page offers a choice
         NeighbourhoodFactory(service=service, name=f"Wijk {name}", municipality=MunicipalityFactory(service=service))
 
