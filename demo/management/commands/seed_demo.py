@@ -12,6 +12,7 @@ import random
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.test.utils import override_settings
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -24,9 +25,19 @@ from buurtbemiddeling.factories import (
 )
 from buurtbemiddeling.models import Municipality, Neighbourhood, PostcodeRange, User
 from buurtbemiddeling.twofactor import backup_codes_renew, requires_second_factor
-from cases.constants import AgreementKept, CaseStatus, Channel, ConversationKind, OutcomeCategory, Side
+from cases.appointments import appointment_plan
+from cases.constants import (
+    AgreementKept,
+    AppointmentKind,
+    AppointmentPlace,
+    CaseStatus,
+    Channel,
+    ConversationKind,
+    OutcomeCategory,
+    Side,
+)
 from cases.factories import party_data
-from cases.models import Case, ConflictType, Outcome, UnsuitabilityReason
+from cases.models import Appointment, Assignment, Case, ConflictType, Outcome, UnsuitabilityReason
 from cases.services import (
     agreement_judge,
     case_create,
@@ -392,9 +403,44 @@ class Command(BaseCommand):
                 self._seed_case(service, coordinator, referrer, partners, neighbourhoods, mediators, rng, start, end)
         if not IntervisionAttendance.objects.filter(mediator__service=service).exists():
             self._seed_volunteer_details(service, rng)
+        if not Appointment.objects.filter(service=service).exists():
+            self._seed_appointments(service, coordinator, rng)
         if not any(model.objects.filter(service=service).exists() for model in COLLABORATION_MODELS):
             self._seed_collaborations(service, coordinator, partners, rng)
         return logins
+
+    def _seed_appointments(self, service, coordinator, rng):
+        """Talks planned for the coming two weeks with the pair of open cases; one left unlogged."""
+        now = timezone.localtime()
+        active = Assignment.objects.filter(case=OuterRef("pk"), ended_on__isnull=True)
+        paired = (
+            Case.objects.filter(service=service, status__in=[CaseStatus.SUITABLE, CaseStatus.IN_MEDIATION])
+            .filter(Exists(active))
+            # The demo mediator's cases first, so their agenda has talks in it.
+            .order_by(~Exists(active.filter(mediator__user__isnull=False)), "-reported_on", "pk")[:8]
+        )
+        for index, case in enumerate(paired):
+            day = now.date() + dt.timedelta(days=1 + index * 2)
+            starts_at = timezone.make_aware(dt.datetime.combine(day, dt.time(rng.choice([10, 14, 19]))))
+            joint = case.status == CaseStatus.IN_MEDIATION and index % 2
+            appointment_plan(
+                case=case,
+                actor=coordinator,
+                data={
+                    "kind": AppointmentKind.JOINT if joint else AppointmentKind.INTAKE_A,
+                    "starts_at": starts_at,
+                    "ends_at": starts_at + dt.timedelta(hours=1, minutes=30 if joint else 0),
+                    "place": AppointmentPlace.NEUTRAL if joint else AppointmentPlace.AT_HOME,
+                    "location": "Buurthuis De Linde, Lindelaan 2" if joint else "",
+                },
+            )
+        # A talk of yesterday that nobody logged yet: the work queue shows it as overdue.
+        appointment = Appointment.objects.filter(service=service).order_by("starts_at").first()
+        if appointment is not None:
+            shift = appointment.starts_at - (now - dt.timedelta(days=1)).replace(hour=10, minute=0, second=0)
+            Appointment.objects.filter(pk=appointment.pk).update(
+                starts_at=appointment.starts_at - shift, ends_at=appointment.ends_at - shift
+            )
 
     def _seed_volunteer_details(self, service, rng):
         """Availability, basic training and intervision: most are up to date, a few are not."""
