@@ -125,12 +125,12 @@ def admin_world(request, staff, coordinator, mediator, partner):
     world = request.getfixturevalue("junk_world")
     case, party = world["case"], world["party"]
     today = timezone.localdate()
-    # A conversation with an agreement, a consultation, a joint visit and an acquaintance: rows
-    # the junk walk's world has none of.
+    # A conversation with an agreement, a consultation and a joint visit: rows the junk walk's
+    # world has none of; and an acquaintance (the walk's world may have it already).
     conversation_log(case=case, actor=coordinator, kind="joint", held_on=today, agreements=["Muziek zachter na 22 uur"])
     ConsultationFactory(organisation=partner)
     JointVisitFactory(organisation=partner)
-    MediatorAcquaintance.objects.create(mediator=mediator, party=party, note="Oud-collega")
+    MediatorAcquaintance.objects.get_or_create(mediator=mediator, party=party, defaults={"note": "Oud-collega"})
     return {**world, "staff": staff}
 
 
