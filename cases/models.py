@@ -740,7 +740,7 @@ class Agreement(TimeStampedModel):
 
     def __str__(self):
         # Not the text: this string ends up in logs.
-        return f"{_('Afspraak')} #{self.pk}"
+        return _("Afspraak #%(id)s") % {"id": self.pk}
 
     def full_clean(self, *args, **kwargs):
         # Filled here too (not only in save()): callers validate before saving and never set it.

@@ -111,11 +111,12 @@ def due_flags(volunteer: MediatorProfile, per_year: int) -> list[str]:
 def availability_summary(codes: list[str]) -> str:
     """'maandag ochtend, avond; woensdag hele dag', in the grid's order; '' when none."""
     chosen = set(codes)
+    whole_day = _("hele dag")
     days = []
     for day in WEEKDAYS:
         parts = [label for part, label in PART_LABELS.items() if f"{day}_{part}" in chosen]
         if len(parts) == len(PART_LABELS):
-            days.append(f"{WEEKDAY_LABELS[day]} {_('hele dag')}")
+            days.append(f"{WEEKDAY_LABELS[day]} {whole_day}")
         elif parts:
             days.append(f"{WEEKDAY_LABELS[day]} {', '.join(str(p) for p in parts)}")
     return "; ".join(days)

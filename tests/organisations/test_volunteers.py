@@ -8,7 +8,9 @@ from auditlog.models import LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from buurtbemiddeling.constants import Role
 from buurtbemiddeling.factories import NeighbourhoodFactory, UserFactory
@@ -260,7 +262,10 @@ def test_intervision_is_added_refused_twice_and_removed(login, coordinator, medi
 
 def test_twelve_months_back():
     assert year_ago(dt.date(2028, 2, 29)) == dt.date(2027, 2, 28)
-    assert availability_summary(["tue_am", "tue_pm", "tue_ev", "sat_ev"]) == "dinsdag hele dag; zaterdag avond"
+    with translation.override("nl"):
+        assert availability_summary(["tue_am", "tue_pm", "tue_ev", "sat_ev"]) == "dinsdag hele dag; zaterdag avond"
+    with translation.override("en"):
+        assert availability_summary(["tue_am", "tue_pm", "tue_ev"]) == "Tuesday whole day"
     assert availability_summary([]) == ""
 
 
@@ -358,3 +363,53 @@ def test_the_current_cases_are_listed_on_the_profile(login, coordinator, mediato
     mediator_assign(case=case, mediator=mediator, actor=coordinator)
     html = page(login(coordinator), mediator.get_absolute_url())
     assert case.reference in html and "1 van 3" in html
+
+
+# --- Arbitrary input (hypothesis) -----------------------------------------------------------
+
+NASTY = st.one_of(
+    st.text(max_size=40),
+    st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x1F), max_size=8),
+    st.sampled_from(["\x00", "x" * 3000, "2026-02-30", "-1", "99999999999999999999", "٣٤٥", "\u202e", "mon_am"]),
+)
+VOLUNTEER_FIELDS = [
+    "name",
+    "phone",
+    "email",
+    "street",
+    "postcode",
+    "is_active",
+    "neighbourhoods",
+    "languages",
+    "max_cases",
+    "day_parts",
+    "trained_on",
+]
+FUZZ = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(data=st.fixed_dictionaries({}, optional=dict.fromkeys(VOLUNTEER_FIELDS, NASTY)))
+def test_adding_or_changing_a_volunteer_never_errors_and_never_stores_half(data, login, coordinator, mediator):
+    before = list(MediatorProfile.objects.order_by("pk").values())
+    client = login(coordinator)
+    for url in (reverse("organisations:volunteer_create"), reverse("organisations:volunteer_edit", args=[mediator.pk])):
+        response = client.post(url, data)
+        assert response.status_code in (200, 302)
+        if response.status_code == 200:
+            assert list(MediatorProfile.objects.order_by("pk").values()) == before
+        before = list(MediatorProfile.objects.order_by("pk").values())
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(day=NASTY)
+def test_recording_an_intervision_never_errors(day, login, coordinator, mediator):
+    before = IntervisionAttendance.objects.count()
+    response = login(coordinator).post(
+        reverse("organisations:intervision_add", args=[mediator.pk]), {"attended_on": day}
+    )
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert IntervisionAttendance.objects.count() == before
