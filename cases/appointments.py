@@ -165,16 +165,20 @@ def remind_tomorrow() -> int:
     """Tomorrow's planned appointments (local time): their reminders enqueued and marked, once."""
     start = timezone.make_aware(dt.datetime.combine(timezone.localdate() + dt.timedelta(days=1), dt.time.min))
     with transaction.atomic():
-        due = Appointment.objects.select_for_update().filter(
-            status=PLANNED, reminder_sent_at=None, starts_at__gte=start, starts_at__lt=start + dt.timedelta(days=1)
+        # Locked without a join (PostgreSQL locks no outer join's nullable side), then their mediators.
+        due = list(
+            Appointment.objects.select_for_update()
+            .filter(
+                status=PLANNED, reminder_sent_at=None, starts_at__gte=start, starts_at__lt=start + dt.timedelta(days=1)
+            )
+            .values_list("pk", flat=True)
         )
-        sends = list(due.values_list("pk", "mediators"))
-        for appointment_id, mediator_id in sends:
-            if mediator_id is not None:
-                send_appointment.enqueue(
-                    appointment_id=appointment_id, mediator_id=mediator_id, method=invitations.REQUEST, reminder=True
-                )
-        return due.update(reminder_sent_at=timezone.now())
+        pairs = Appointment.mediators.through.objects.filter(appointment_id__in=due).order_by("pk")
+        for appointment_id, mediator_id in pairs.values_list("appointment_id", "mediatorprofile_id"):
+            send_appointment.enqueue(
+                appointment_id=appointment_id, mediator_id=mediator_id, method=invitations.REQUEST, reminder=True
+            )
+        return Appointment.objects.filter(pk__in=due).update(reminder_sent_at=timezone.now())
 
 
 def _listed(queryset, limit: int | None = None) -> list[Appointment]:

@@ -17,6 +17,7 @@ from buurtbemiddeling.models import (
     TimeStampedModel,
     collect_other_service_errors,
 )
+from buurtbemiddeling.validators import validate_no_control_characters
 from cases.constants import Channel
 from cases.models import ConflictType, Outcome
 from organisations.constants import OrganisationKind
@@ -217,17 +218,17 @@ class LetterTemplate(TimeStampedModel):
         related_name="letter_templates",
     )
     kind = models.CharField(_("soort brief"), max_length=30, choices=LetterKind.choices, default=LetterKind.OTHER)
-    name = models.CharField(_("naam"), max_length=100)
+    name = models.CharField(_("naam"), max_length=100, validators=[validate_no_control_characters])
     subject = models.CharField(
         _("onderwerp"),
         max_length=200,
-        validators=[validate_merge_fields],
+        validators=[validate_no_control_characters, validate_merge_fields],
         help_text=_("De onderwerpregel van de brief; invulvelden mogen."),
     )
     body = models.TextField(
         _("tekst"),
         max_length=10000,
-        validators=[validate_merge_fields],
+        validators=[validate_no_control_characters, validate_merge_fields],
         help_text=_(
             "Typ hier geen gegevens van bewoners: die komen uit de zaak via de invulvelden. Een lege regel "
             "begint een nieuwe alinea; regels die met een streepje en een spatie beginnen worden een opsomming."
