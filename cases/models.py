@@ -477,19 +477,14 @@ class MediatorAcquaintance(TimeStampedModel):
         return f"{self.mediator} / {self.party_id}"
 
 
-# --- Appointments ----------------------------------------------------------------------
+class CaseRecord(TimeStampedModel):
+    """A record of a case that keeps a copy of its case's service.
 
-
-class Appointment(TimeStampedModel):
-    """A planned intake or joint conversation with two mediators; logged as a Conversation once held.
-
-    `sequence` counts the changes sent to the mediators (iCalendar SEQUENCE): their
-    calendars replace the event with the same `uid` by the higher sequence.
+    The figures, the agenda and the reminders read a service's conversations, agreements and
+    appointments in a period through (service, date) without joining every case the service
+    ever had (see docs/performance.md). Always the case's own service: set on save.
     """
 
-    case = models.ForeignKey(Case, verbose_name=_("zaak"), on_delete=models.CASCADE, related_name="appointments")
-    # The case's service, copied: the agenda and the reminders read a service's appointments
-    # in a period without joining its cases.
     service = models.ForeignKey(
         MediationService,
         verbose_name=_("bemiddelingsorganisatie"),
@@ -497,6 +492,26 @@ class Appointment(TimeStampedModel):
         related_name="+",
         editable=False,
     )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.service_id = self.case.service_id
+        super().save(*args, **kwargs)
+
+
+# --- Appointments ----------------------------------------------------------------------
+
+
+class Appointment(CaseRecord):
+    """A planned intake or joint conversation with two mediators; logged as a Conversation once held.
+
+    `sequence` counts the changes sent to the mediators (iCalendar SEQUENCE): their
+    calendars replace the event with the same `uid` by the higher sequence.
+    """
+
+    case = models.ForeignKey(Case, verbose_name=_("zaak"), on_delete=models.CASCADE, related_name="appointments")
     kind = models.CharField(_("soort gesprek"), max_length=20, choices=AppointmentKind.choices)
     starts_at = models.DateTimeField(_("begint om"))
     ends_at = models.DateTimeField(_("eindigt om"))
@@ -556,10 +571,6 @@ class Appointment(TimeStampedModel):
     def __str__(self):
         return f"{self.get_kind_display()} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
-    def save(self, *args, **kwargs):
-        self.service_id = self.case.service_id  # always the case's own service
-        super().save(*args, **kwargs)
-
     def clean(self):
         super().clean()
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
@@ -571,19 +582,10 @@ class Appointment(TimeStampedModel):
 # --- Conversations and agreements -----------------------------------------------------
 
 
-class Conversation(TimeStampedModel):
+class Conversation(CaseRecord):
     """A contact or conversation in a case, with a short confidential report."""
 
     case = models.ForeignKey(Case, verbose_name=_("zaak"), on_delete=models.CASCADE, related_name="conversations")
-    # The case's service, copied: the figures count a service's conversations in a period
-    # without joining every case the service ever had (see docs/performance.md).
-    service = models.ForeignKey(
-        MediationService,
-        verbose_name=_("bemiddelingsorganisatie"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-    )
     kind = models.CharField(_("soort"), max_length=20, choices=ConversationKind.choices)
     held_on = models.DateField(_("datum"))
     duration_minutes = models.PositiveSmallIntegerField(_("duur (minuten)"), null=True, blank=True)
@@ -620,10 +622,6 @@ class Conversation(TimeStampedModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.held_on}"
-
-    def save(self, *args, **kwargs):
-        self.service_id = self.case.service_id  # always the case's own service
-        super().save(*args, **kwargs)
 
 
 class ConversationRevision(models.Model):
@@ -694,7 +692,7 @@ CORRECTABLE_CONVERSATION_FIELDS = (
 )
 
 
-class Agreement(TimeStampedModel):
+class Agreement(CaseRecord):
     case = models.ForeignKey(Case, verbose_name=_("zaak"), on_delete=models.CASCADE, related_name="agreements")
     conversation = models.ForeignKey(
         Conversation,
@@ -703,15 +701,6 @@ class Agreement(TimeStampedModel):
         null=True,
         blank=True,
         related_name="agreements",
-    )
-    # The case's service, copied (as on Conversation): the figures count a service's judged
-    # agreements in a period through (service, kept_judged_on) without joining its cases.
-    service = models.ForeignKey(
-        MediationService,
-        verbose_name=_("bemiddelingsorganisatie"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
     )
     text = models.TextField(_("afspraak"), max_length=2000, validators=[validate_no_control_characters])
     review_on = models.DateField(_("evalueren op"), null=True, blank=True)
@@ -747,10 +736,6 @@ class Agreement(TimeStampedModel):
         if self.case_id is not None:
             self.service_id = self.case.service_id
         super().full_clean(*args, **kwargs)
-
-    def save(self, *args, **kwargs):
-        self.service_id = self.case.service_id  # always the case's own service
-        super().save(*args, **kwargs)
 
     @property
     def is_judged(self) -> bool:

@@ -21,11 +21,23 @@ PAGES = [
     ("coordinator.rivierstad", "zaken", "/zaken/"),
     ("coordinator.rivierstad", "nieuwe-melding", "/zaken/nieuw/"),
     ("coordinator.rivierstad", "zaak", None),
+    ("coordinator.rivierstad", "brief", "letter"),
     ("coordinator.rivierstad", "partners", "/partners/"),
+    ("coordinator.rivierstad", "bemiddelaars", "/bemiddelaars/"),
     ("coordinator.rivierstad", "cijfers", "/cijfers/"),
+    ("bemiddelaar.rivierstad", "agenda", "/agenda/"),
     ("verwijzer.rivierstad", "mijn-verwijzingen", "/verwijzingen/"),
     ("verwijzer.rivierstad", "verwijzing-toestemming", "/verwijzingen/nieuw/"),
 ]
+
+
+def letter_url(case) -> str:
+    """The introduction letter to the case's party B."""
+    from django.urls import reverse
+
+    template = case.service.letter_templates.get(kind="intro_party_b")
+    party = case.parties.filter(side="B").first()
+    return reverse("letters:letter", args=[case.reference, party.pk, template.pk])
 
 
 def test_screenshots(html_checker, browser, live_server, settings):
@@ -54,7 +66,7 @@ def test_screenshots(html_checker, browser, live_server, settings):
             visit = Visit(context.new_page(), live_server.url, html_checker)
             log_in(visit, username, DEMO_PASSWORD)
             current_user = username
-        visit.goto(path or case.get_absolute_url())
+        visit.goto(letter_url(case) if path == "letter" else path or case.get_absolute_url())
         visit.check_page(name)
         visit.page.screenshot(path=str(out / f"{name}.png"), full_page=False)
         # The same page on a phone (360 px wide): the menu folded away, nothing cut off.
