@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from buurtbemiddeling import audit
 from buurtbemiddeling.background import background_task, daily
 from buurtbemiddeling.forms import submit
 from buurtbemiddeling.roles import PERM_COORDINATE, PERM_MEDIATE
@@ -227,11 +226,7 @@ def _form(case: Case, data=None, appointment: Appointment | None = None) -> Talk
 
 
 def _get(request, reference, appointment_id=None, *, planned=False) -> tuple[Case, Appointment | None]:
-    try:
-        case = selectors.case_get_for_user(request.user, reference=reference)
-    except Case.DoesNotExist:
-        audit.case_view_denied(request, reference)
-        raise Http404 from None
+    case = selectors.case_get_or_404(request, reference)
     if appointment_id is None:
         return case, None
     appointment = get_object_or_404(case.appointments.all(), pk=appointment_id)

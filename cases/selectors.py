@@ -20,9 +20,11 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from buurtbemiddeling import audit
 from buurtbemiddeling.dates import subtract_working_days
 from buurtbemiddeling.exports import readable_value
 from buurtbemiddeling.models import MediationService, Neighbourhood, ReferenceItem, User
@@ -146,6 +148,15 @@ def case_get_for_user(user: User | AnonymousUser, *, reference: str) -> Case:
         )
         .get(reference=reference)
     )
+
+
+def case_get_or_404(request, reference: str) -> Case:
+    """The case a page asks for by reference; Http404 (and a logged denial) when the user may not see it."""
+    try:
+        return case_get_for_user(request.user, reference=reference)
+    except Case.DoesNotExist:
+        audit.case_view_denied(request, reference)
+        raise Http404 from None
 
 
 QUEUE_LIMIT = 10

@@ -48,14 +48,6 @@ SEARCH_SESSION_KEY = "case_search"
 NEIGHBOURHOOD_SESSION_KEY = "last_neighbourhood"
 
 
-def _get_case(request, reference) -> Case:
-    try:
-        return selectors.case_get_for_user(request.user, reference=reference)
-    except Case.DoesNotExist:
-        audit.case_view_denied(request, reference)
-        raise Http404 from None
-
-
 # --- Work queue and lists --------------------------------------------------------------
 
 
@@ -306,7 +298,7 @@ def render_case_page(request, case, *, status: int = 200, panel_forms: dict | No
 
 @require_GET
 def case_detail(request, reference):
-    case = _get_case(request, reference)
+    case = selectors.case_get_or_404(request, reference)
     audit.case_viewed(request, case)
     return _render_detail(request, case)
 
@@ -314,7 +306,7 @@ def case_detail(request, reference):
 @require_POST
 @permission_required(PERM_COORDINATE, raise_exception=True)
 def case_transition(request, reference):
-    case = _get_case(request, reference)
+    case = selectors.case_get_or_404(request, reference)
     if request.POST.get("expected_status") != case.status:
         # The page was built for an earlier status: someone else acted in the meantime.
         messages.error(
@@ -357,7 +349,7 @@ def case_transition(request, reference):
 @require_POST
 @permission_required(PERM_COORDINATE, raise_exception=True)
 def assign_mediator(request, reference):
-    case = _get_case(request, reference)
+    case = selectors.case_get_or_404(request, reference)
     form = AssignMediatorForm(
         request.POST, mediators=selectors.mediators_for_assignment(case), service_id=case.service_id
     )
@@ -384,7 +376,7 @@ def assign_mediator(request, reference):
 @require_POST
 def add_note(request, reference):
     """A free note on the case's timeline, by a coordinator or an assigned mediator."""
-    case = _get_case(request, reference)
+    case = selectors.case_get_or_404(request, reference)
     if not selectors.may_add_to_case(request.user, case):
         raise Http404
     form = NoteForm(request.POST, for_mediator=not request.user.has_perm(PERM_COORDINATE))
@@ -403,7 +395,7 @@ def add_note(request, reference):
 @permission_required(PERM_COORDINATE, raise_exception=True)
 def handover(request, reference):
     """Give this case to another coordinator of the service."""
-    case = _get_case(request, reference)
+    case = selectors.case_get_or_404(request, reference)
     form = HandoverForm(request.POST, service_id=case.service_id, exclude=case.coordinator)
     if form.is_valid():
         try:
@@ -473,7 +465,7 @@ def bulk_export(request):
 @require_POST
 @permission_required(PERM_COORDINATE, raise_exception=True)
 def end_assignment(request, reference, assignment_id):
-    case = _get_case(request, reference)
+    case = selectors.case_get_or_404(request, reference)
     assignment = get_object_or_404(Assignment, pk=assignment_id, case=case)
     form = EndAssignmentForm(request.POST)
     if form.is_valid():
@@ -494,7 +486,7 @@ def end_assignment(request, reference, assignment_id):
 
 @require_POST
 def log_conversation(request, reference):
-    case = _get_case(request, reference)
+    case = selectors.case_get_or_404(request, reference)
     is_coordinator = request.user.has_perm(PERM_COORDINATE)
     profile = getattr(request.user, "mediator_profile", None)
     if not selectors.may_add_to_case(request.user, case):
@@ -534,7 +526,7 @@ def log_conversation(request, reference):
 @require_POST
 @permission_required(PERM_COORDINATE, raise_exception=True)
 def add_party(request, reference):
-    case = _get_case(request, reference)
+    case = selectors.case_get_or_404(request, reference)
     form = AddPartyForm(request.POST, service=case.service, prefix="new")
     if form.is_valid():
         try:
@@ -557,7 +549,7 @@ def add_party(request, reference):
 @permission_required(PERM_COORDINATE, raise_exception=True)
 def subject_access(request, reference, party_id):
     """Everything stored about one resident: JSON to hand over, or a printable page."""
-    case = _get_case(request, reference)
+    case = selectors.case_get_or_404(request, reference)
     party = get_object_or_404(case.parties.select_related("case__service"), pk=party_id)
     export = privacy.resident_export(party)
     audit.subject_access_exported(request, party=party)
@@ -575,7 +567,7 @@ def subject_access(request, reference, party_id):
 @require_POST
 @permission_required(PERM_COORDINATE, raise_exception=True)
 def erase_resident(request, reference, party_id):
-    case = _get_case(request, reference)
+    case = selectors.case_get_or_404(request, reference)
     party = get_object_or_404(case.parties.select_related("case"), pk=party_id)
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Vink aan dat u de gegevens van deze bewoner wilt wissen."))
@@ -598,7 +590,7 @@ def erase_resident(request, reference, party_id):
 @require_POST
 @permission_required(PERM_COORDINATE, raise_exception=True)
 def set_participation(request, reference, party_id):
-    case = _get_case(request, reference)
+    case = selectors.case_get_or_404(request, reference)
     party = get_object_or_404(case.parties, pk=party_id)
     form = ParticipationForm(request.POST)
     if form.is_valid():
@@ -615,7 +607,7 @@ def set_participation(request, reference, party_id):
 @permission_required(PERM_COORDINATE, raise_exception=True)
 def leave_out(request, reference, party_id):
     """Go on with the willing parties only, after this one refused or stopped."""
-    case = _get_case(request, reference)
+    case = selectors.case_get_or_404(request, reference)
     party = get_object_or_404(case.parties, pk=party_id)
     try:
         services.party_leave_out(party=party, actor=request.user)
@@ -637,7 +629,7 @@ def leave_out(request, reference, party_id):
 @permission_required(PERM_COORDINATE, raise_exception=True)
 def case_edit(request, reference):
     """Correct or complete the case's details."""
-    case = _get_case(request, reference)
+    case = selectors.case_get_or_404(request, reference)
     initial = {name: getattr(case, name) for name in services.CASE_EDITABLE if name != "conflict_types"}
     initial.update(conflict_types=list(case.conflict_types.all()), version=services.edit_version(case))
     form = CaseEditForm(request.POST or None, case=case, initial=initial)
@@ -657,7 +649,7 @@ def case_edit(request, reference):
 @permission_required(PERM_COORDINATE, raise_exception=True)
 def party_edit(request, reference, party_id):
     """Correct or complete one household's details (a new phone number, a corrected address)."""
-    case = _get_case(request, reference)
+    case = selectors.case_get_or_404(request, reference)
     party = get_object_or_404(case.parties.select_related("case__service"), pk=party_id)
     initial = {"version": services.edit_version(party)}
     form = PartyEditForm(request.POST or None, party=party, instance=Party.objects.get(pk=party.pk), initial=initial)
@@ -708,7 +700,7 @@ def _agreement_rows(case, bound: dict) -> list[dict]:
 
 def _agreement_action(request, reference, agreement_id, *, form_class, forms_key, act, done):
     """One agreement's form: `act` saves through a service, `done` says so; else the case page with the form."""
-    case = _get_case(request, reference)
+    case = selectors.case_get_or_404(request, reference)
     agreement = get_object_or_404(Agreement, pk=agreement_id, case=case)
     form = form_class(request.POST, agreement=agreement)
     if form.is_valid():
@@ -769,7 +761,7 @@ def agreement_judge(request, reference, agreement_id):
 @require_http_methods(["GET", "POST"])
 def edit_conversation(request, reference, conversation_id):
     """Correct or add to a logged conversation; coordinators see its earlier versions below."""
-    case = _get_case(request, reference)
+    case = selectors.case_get_or_404(request, reference)
     conversation = get_object_or_404(Conversation, pk=conversation_id, case=case)
     conversation.case = case
     # Not found for whoever may not correct it: a mediator learns nothing of conversations

@@ -15,7 +15,6 @@ from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -150,18 +149,10 @@ def acquaintance_remove(*, acquaintance: MediatorAcquaintance, actor: User | Ano
     acquaintance.delete()
 
 
-def _get_case(request, reference) -> Case:
-    try:
-        return selectors.case_get_for_user(request.user, reference=reference)
-    except Case.DoesNotExist:
-        audit.case_view_denied(request, reference)
-        raise Http404 from None
-
-
 @require_POST
 @permission_required([PERM_COORDINATE, "cases.add_mediatoracquaintance"], raise_exception=True)
 def acquaintance_add(request, reference):
-    case = _get_case(request, reference)
+    case = selectors.case_get_or_404(request, reference)
     form = AcquaintanceForm(request.POST, case=case)
     if form.is_valid():
         try:
@@ -181,7 +172,7 @@ def acquaintance_add(request, reference):
 @require_POST
 @permission_required([PERM_COORDINATE, "cases.delete_mediatoracquaintance"], raise_exception=True)
 def acquaintance_delete(request, reference, acquaintance_id):
-    case = _get_case(request, reference)
+    case = selectors.case_get_or_404(request, reference)
     acquaintance = get_object_or_404(
         MediatorAcquaintance.objects.select_related("mediator"), pk=acquaintance_id, party__case=case
     )

@@ -8,33 +8,24 @@ downloaded is a line on the case's timeline and a row in the access log.
 import re
 
 from django.contrib.auth.decorators import permission_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from buurtbemiddeling import audit
 from buurtbemiddeling.roles import PERM_COORDINATE
-from cases.models import Case
-from cases.selectors import case_get_for_user
+from cases.selectors import case_get_or_404
 
 from . import selectors, services
 from .forms import LetterChoiceForm
 from .pdf import letter_pdf
 
 
-def _get_case(request, reference) -> Case:
-    try:
-        return case_get_for_user(request.user, reference=reference)
-    except Case.DoesNotExist:
-        audit.case_view_denied(request, reference)
-        raise Http404 from None
-
-
 @require_GET
 @permission_required(PERM_COORDINATE, raise_exception=True)
 def letter_choose(request, reference):
     """The panel's form on a page of its own: sent without a choice, or with a wrong one."""
-    case = _get_case(request, reference)
+    case = case_get_or_404(request, reference)
     templates = selectors.letter_templates_for(request.user)
     form = LetterChoiceForm(request.GET or None, templates=templates, parties=selectors.letter_parties(case))
     if form.is_valid():
@@ -48,7 +39,7 @@ def letter_choose(request, reference):
 
 
 def _letter(request, reference, party_id, template_id):
-    case = _get_case(request, reference)
+    case = case_get_or_404(request, reference)
     party = get_object_or_404(selectors.letter_parties(case), pk=party_id)
     template = get_object_or_404(selectors.letter_templates_for(request.user), pk=template_id)
     letter = selectors.letter_for(case=case, party=party, template=template, user=request.user)
