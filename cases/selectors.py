@@ -20,7 +20,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -150,7 +150,7 @@ def case_get_for_user(user: User | AnonymousUser, *, reference: str) -> Case:
     )
 
 
-def case_get_or_404(request, reference: str) -> Case:
+def case_get_or_404(request: HttpRequest, reference: str) -> Case:
     """The case a page asks for by reference; Http404 (and a logged denial) when the user may not see it."""
     try:
         return case_get_for_user(request.user, reference=reference)
