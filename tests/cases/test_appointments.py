@@ -1,6 +1,7 @@
 """Appointments (#19): planned talks, their invitations with an .ics, reminders and pages."""
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -309,7 +310,12 @@ def test_the_pages_show_upcoming_appointments(login, coordinator, paired_case, m
         },
     )
     client = login(coordinator)
-    assert "Wijkcentrum Zuid" in client.get(paired_case.get_absolute_url()).content.decode()
+    page = client.get(paired_case.get_absolute_url()).content.decode()
+    assert "Wijkcentrum Zuid" in page
+    # A machine-readable time the HTML checker takes: no fraction of a second (it was planned
+    # with one), an offset.
+    times = re.findall(r'<time datetime="([^"]*)"', page)
+    assert times and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}", t) for t in times), times
     assert "data-appointment-upcoming" in client.get(reverse("cases:queue")).content.decode()
     client = login(mediator_user)
     assert "Wijkcentrum Zuid" in client.get(paired_case.get_absolute_url()).content.decode()

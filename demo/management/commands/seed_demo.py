@@ -437,7 +437,9 @@ class Command(BaseCommand):
         # A talk of yesterday that nobody logged yet: the work queue shows it as overdue.
         appointment = Appointment.objects.filter(service=service).order_by("starts_at").first()
         if appointment is not None:
-            shift = appointment.starts_at - (now - dt.timedelta(days=1)).replace(hour=10, minute=0, second=0)
+            shift = appointment.starts_at - (now - dt.timedelta(days=1)).replace(
+                hour=10, minute=0, second=0, microsecond=0
+            )
             Appointment.objects.filter(pk=appointment.pk).update(
                 starts_at=appointment.starts_at - shift, ends_at=appointment.ends_at - shift
             )
