@@ -353,7 +353,9 @@ class Party(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["postcode", "house_number"], name="party_address_idx"),
-            models.Index(fields=["name"], name="party_name_idx"),
+            # The repeat check matches names in any case (name__iexact is UPPER(name) = UPPER(%s)
+            # on PostgreSQL); an index on the bare name made it read every party (#21).
+            models.Index(Upper("name"), name="party_name_upper_idx"),
             models.Index(fields=["street"], name="party_street_idx"),
             # Search by phone (stored compact, as the forms normalise it) and by e-mail (any case).
             models.Index(fields=["phone"], name="party_phone_idx"),
