@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from buurtbemiddeling import personal_data
+from buurtbemiddeling import generations, personal_data
 from buurtbemiddeling.exports import readable_value
 from buurtbemiddeling.models import MediationService, User
 from buurtbemiddeling.personal_data import TOMBSTONE  # noqa: F401  (the tombstone, for callers)
@@ -49,6 +49,8 @@ def case_anonymise(*, case: Case, now: dt.datetime | None = None) -> Case:
         return case
     for registration in personal_data.with_case():
         registration.anonymise_rows(personal_data.rows(registration, registration.case, case))
+    # Some rows are anonymised with an UPDATE, which sends no post_save (the figures).
+    generations.changed(case.service_id)
     case.refresh_from_db()
     case.anonymised_at = now or timezone.now()
     case.save(update_fields=["anonymised_at", "updated_at"])
@@ -159,6 +161,7 @@ def resident_erase(*, party: Party, actor: User | AnonymousUser | None) -> int:
         for registration in personal_data.about_residents():
             if registration.personal:
                 registration.anonymise_rows(personal_data.rows(registration, registration.resident, own))
+        generations.changed(own.case.service_id)
         events.send_on_commit(events.resident_erased, case_id=own.case_id, party_id=own.pk)
         timeline.record(
             case=own.case, kind=EventKind.NOTE, actor=actor, reason=_("Gegevens van een bewoner gewist op verzoek.")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from buurtbemiddeling import edits
+from buurtbemiddeling import edits, generations
 from buurtbemiddeling.models import MediationService, Neighbourhood, User, collect_other_service_errors
 from buurtbemiddeling.roles import PERM_COORDINATE
 from organisations.models import MediatorProfile, PartnerOrganisation
@@ -79,6 +79,7 @@ def service_setup_reference_lists(*, service: MediationService) -> None:
         if missing:
             model.objects.bulk_create(missing)
             selectors.forget_filter_choices(service.pk)
+            generations.changed(service.pk)  # bulk_create sends no post_save
 
 
 def _next_sequence(*, service: MediationService, year: int) -> int:
@@ -357,6 +358,7 @@ def conversation_log(
     if kind == ConversationKind.FOLLOW_UP_CALL and not agreements:
         # The follow-up call is done: it leaves the work queue.
         Case.objects.filter(pk=case.pk).update(follow_up_due_on=None)
+        generations.changed(case.service_id)  # an update sends no post_save ("follow-up due")
         case.follow_up_due_on = None
     if agreements:
         review_on = held_on + dt.timedelta(weeks=case.service.follow_up_weeks)
@@ -366,6 +368,7 @@ def conversation_log(
             agreement.save()
         # Reaching agreements schedules the follow-up call.
         Case.objects.filter(pk=case.pk).update(follow_up_due_on=review_on)
+        generations.changed(case.service_id)
         case.follow_up_due_on = review_on
         timeline.record(
             case=case,

@@ -18,7 +18,9 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import formats, timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,6 +30,7 @@ from buurtbemiddeling.forms import ModelChoiceField
 from buurtbemiddeling.models import Municipality
 from buurtbemiddeling.roles import PERM_COORDINATE
 
+from . import snapshots
 from .figures import DEFINITIONS, Figures, Period, Row, Scope, benchmark_for, figures_for
 
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -320,31 +323,38 @@ CHARTED = [
 # --- Views ------------------------------------------------------------------------------
 
 
+def figures_body(figures: Figures) -> str:
+    """The page's figures (key figures, charts, tables, definitions), drawn from the figures
+    alone: no request, no form, so the result is kept with them (reports/snapshots.py)."""
+    lead = figures["lead_time"].rows
+    context = {
+        "figures": figures,
+        "charts": {key: bar_chart(figures[key]) for key in CHARTED},
+        "monthly_chart": line_chart(figures),
+        "months": list(zip(figures["monthly_received"].rows, figures["monthly_closed"].rows, strict=True)),
+        "key_rows": [
+            figures["received"].row("total"),
+            figures["suitability"].row("suitable"),
+            figures["suitability"].row("unsuitable"),
+            figures["closed"].row("total"),
+            figures["closed"].row("success_rate"),
+            figures["open"].row("total"),
+        ],
+        "lead_rows": [(lt.label, lead[i * 3 : i * 3 + 3]) for i, lt in enumerate(figures.lead_times)],
+        "definitions": DEFINITIONS,
+    }
+    return render_to_string("figures/_body.html", context)
+
+
 @permission_required(PERM_COORDINATE, raise_exception=True)
 def overview(request):
     form = _filter_form(request)
     context = {"form": form, "service": request.user.service}
     if form.is_valid():
-        figures = figures_for(form.scope(request.user.service))
-        lead = figures["lead_time"].rows
-        context.update(
-            figures=figures,
-            scope=figures.scope,
-            charts={key: bar_chart(figures[key]) for key in CHARTED},
-            monthly_chart=line_chart(figures),
-            months=list(zip(figures["monthly_received"].rows, figures["monthly_closed"].rows, strict=True)),
-            key_rows=[
-                figures["received"].row("total"),
-                figures["suitability"].row("suitable"),
-                figures["suitability"].row("unsuitable"),
-                figures["closed"].row("total"),
-                figures["closed"].row("success_rate"),
-                figures["open"].row("total"),
-            ],
-            lead_rows=[(lt.label, lead[i * 3 : i * 3 + 3]) for i, lt in enumerate(figures.lead_times)],
-            definitions=DEFINITIONS,
-            query=request.GET.urlencode(),
-        )
+        scope = form.scope(request.user.service)
+        today = timezone.localdate()
+        body = snapshots.cached("page", scope, lambda: figures_body(figures_for(scope, today=today)), today=today)
+        context.update(scope=scope, body=mark_safe(body), query=request.GET.urlencode())  # noqa: S308 (our template's output)
     return render(request, "figures/overview.html", context)
 
 
@@ -356,7 +366,7 @@ def export(request, fmt: str):
     form = _filter_form(request)
     if not form.is_valid():
         return HttpResponseBadRequest(_("Kies een geldige periode."))
-    figures = figures_for(form.scope(request.user.service))
+    figures = snapshots.figures_cached(form.scope(request.user.service))
     titles = {key: section.title for key, section in figures.sections.items()}
     header = [_("Onderdeel"), _("Categorie"), _("Waarde")]
     rows = [[titles[row.section], row.label, row.value] for row in figures.rows()]
