@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device as OTPDevice
 from django_otp.models import ThrottlingMixin
 
+from .constraints import ChecksInPython
 from .roles import PERM_COORDINATE
 from .validators import validate_organisation_phone, validate_reference_prefix
 
 
-class TimeStampedModel(models.Model):
+class TimeStampedModel(ChecksInPython, models.Model):
     """Abstract base: every model knows when it was created and last changed (aware UTC)."""
 
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
@@ -381,7 +382,7 @@ class BuurtUserManager(UserManager.from_queryset(UserQuerySet)):
     pass
 
 
-class User(AbstractUser):
+class User(ChecksInPython, AbstractUser):
     """A person who logs in. Roles are Django groups; code asks for permissions.
 
     Staff of a service (coordinators, mediators) and referrers belong to one service;

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buurtbemiddeling import personal_data
+from buurtbemiddeling.constraints import ChecksInPython
 from buurtbemiddeling.models import (
     MediationService,
     Neighbourhood,
@@ -626,7 +627,7 @@ class Conversation(CaseRecord):
         return f"{self.get_kind_display()} {self.held_on}"
 
 
-class ConversationRevision(models.Model):
+class ConversationRevision(ChecksInPython, models.Model):
     """A conversation as it was before a correction. Append-only: the history of a report.
 
     Who took part (mediators, parties) is not copied: `changed_fields` says whether it
