@@ -191,6 +191,8 @@ def pages():
         ("case page", case_page.get_absolute_url(), coordinator_cookie, "GET", None),
         ("referrer's list", "/verwijzingen/", referrer_cookie, "GET", None),
         ("report page (Cijfers)", "/cijfers/", coordinator_cookie, "GET", None),
+        # The same page for one coordinator at a time (#21: p50 <= 150 ms alone).
+        (ALONE, "/cijfers/", coordinator_cookie, "GET", None),
         ("public form: submit step 1", "/melden/", anonymous_csrf, "POST", form_body),
         # Writes: a phone report registered (a new case each time), then the status step
         # registered -> intake on the cases those reports made, each case once (TRANSITIONS).
@@ -214,6 +216,7 @@ def fetch(path, cookie, method, body):
 
 
 TRANSITIONS = "status step (POST)"
+ALONE = "report page (Cijfers), alone"
 
 
 def concrete_path(name, path, cookie) -> str:
@@ -246,16 +249,18 @@ def run_transitions(path, cookie, method, body, *, since) -> dict:
     return result
 
 
-def run_wrk(path, cookie, method, body, *, paths_file=None) -> dict:
-    env = dict(os.environ, BENCH_METHOD=method, BENCH_COOKIE=cookie, BENCH_THREADS="2")
+def run_wrk(path, cookie, method, body, *, paths_file=None, connections=None) -> dict:
+    connections = connections or CONNECTIONS
+    threads = min(2, connections)
+    env = dict(os.environ, BENCH_METHOD=method, BENCH_COOKIE=cookie, BENCH_THREADS=str(threads))
     if body:
         env.update(BENCH_BODY=body, BENCH_CONTENT_TYPE="application/x-www-form-urlencoded")
     if paths_file:
         env.update(BENCH_PATHS_FILE=str(paths_file))
     command = [
         "wrk",
-        "-t2",
-        f"-c{CONNECTIONS}",
+        f"-t{threads}",
+        f"-c{connections}",
         f"-d{DURATION}s",
         "--timeout",
         "10s",
@@ -283,6 +288,8 @@ def main():
                 runs[bare_name].append(run_wrk(bare_path, bare_cookie, bare_method, bare_body))
             if name == TRANSITIONS:
                 runs[name].append(run_transitions(path, cookie, method, body, since=round_started))
+            elif name == ALONE:
+                runs[name].append(run_wrk(path, cookie, method, body, connections=1))
             else:
                 runs[name].append(run_wrk(path, cookie, method, body))
         print(f"round {round_number + 1}/{ROUNDS} done", flush=True)
@@ -321,6 +328,7 @@ def main():
         return by_name[name]["ratio_to_authenticated_bare"]
 
     checks = {
+        "authenticated bare view <= 3 SQL statements": by_name["hello (authenticated bare)"]["sql_queries"] <= 3,
         "case list and work queue >= 20% of the authenticated bare view": all(
             ratio(n) >= 0.2 for n in ("work queue", "case list: first page")
         ),
@@ -328,6 +336,7 @@ def main():
         "public form >= 100% of the authenticated bare view": ratio("public form: submit step 1") >= 1.0,
         "case page >= 20% of the authenticated bare view": ratio("case page") >= 0.2,
         "Cijfers p50 <= 500 ms at 16 connections": by_name["report page (Cijfers)"]["p50_ms"] <= 500,
+        "Cijfers p50 <= 150 ms alone (1 connection)": by_name[ALONE]["p50_ms"] <= 150,
         "phone report (POST) >= 15% of the authenticated bare view": ratio("phone report (POST)") >= 0.15,
         "status step (POST) >= 15% of the authenticated bare view": ratio(TRANSITIONS) >= 0.15,
         "deepest list page within 1.5x the first page's p50": by_name["case list: deep page (90%)"]["p50_ms"]

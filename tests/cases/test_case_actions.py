@@ -422,3 +422,22 @@ def test_the_mediators_page_makes_as_many_queries_for_one_note_as_for_twelve(
         return len(queries)
 
     assert page_queries(1) == page_queries(12)
+
+
+def test_a_house_number_in_other_letters_or_the_same_phone_is_a_repeat(make_case, coordinator):
+    from cases.selectors import work_queue_for_user
+
+    first = make_case(parties=[{"side": "A", "name": "Dirk Dam", "postcode": "7511 AB", "house_number": "12a"}])
+    same_address = make_case(
+        parties=[{"side": "A", "name": "Els Eik", "postcode": "7511 AB", "house_number": "12A", "phone": ""}]
+    )
+    same_phone = make_case(
+        parties=[{"side": "A", "name": "Fien Fok", "postcode": "7522 CD", "house_number": "5", "phone": "0612345678"}]
+    )
+    earlier_phone = make_case(
+        parties=[{"side": "A", "name": "Gijs Gul", "postcode": "7533 EF", "house_number": "8", "phone": "0612345678"}]
+    )
+    new = next(s for s in work_queue_for_user(coordinator) if s["key"] == "new")
+    flags = {case.pk: case.is_repeat for case in new["cases"]}
+    assert flags[first.pk] and flags[same_address.pk]
+    assert flags[same_phone.pk] and flags[earlier_phone.pk]
