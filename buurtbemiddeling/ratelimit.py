@@ -4,13 +4,17 @@
 row is locked until the surrounding transaction ends, so when `take` is called in the
 transaction that stores what is limited (a report), a burst of simultaneous posts queues
 on the row and exactly `limit` get through.
+
+Counting is one statement, an upsert that adds one only while under the limit and says
+what it counted (`INSERT ... ON CONFLICT DO UPDATE ... WHERE ... RETURNING`, PostgreSQL and
+SQLite alike); the update takes the row lock. It replaced a create, a locked read and an
+update in savepoints (six statements on every post of the public form, #21).
 """
 
 import time
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from .models import RateCounter
@@ -40,13 +44,21 @@ def take(key: str, *, limit: int, seconds: int, count: bool = True) -> bool:
     A refused try is not counted, so waiting out the window always helps.
     """
     number, left = window(seconds)
-    with transaction.atomic():
-        counter = _locked_counter(f"{key}:{number}", seconds_left=left)
-        if counter.count >= limit:
-            return False
-        if count:
-            RateCounter.objects.filter(pk=counter.pk).update(count=F("count") + 1)
-        return True
+    if not count:
+        with transaction.atomic():
+            return _locked_counter(f"{key}:{number}", seconds_left=left).count < limit
+    if limit <= 0:
+        return False
+    table = connection.ops.quote_name(RateCounter._meta.db_table)
+    expires_at = connection.ops.adapt_datetimefield_value(timezone.now() + timedelta(seconds=left))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {table} ("key", "count", "expires_at") VALUES (%s, 1, %s) '  # noqa: S608 (a model's table)
+            f'ON CONFLICT ("key") DO UPDATE SET "count" = {table}."count" + 1 WHERE {table}."count" < %s '
+            'RETURNING "count"',
+            [f"{key}:{number}", expires_at, limit],
+        )
+        return cursor.fetchone() is not None
 
 
 def used(key: str, *, seconds: int) -> int:
