@@ -120,8 +120,37 @@ def _validate_check(constraint: CheckConstraint, model_class, instance, exclude,
         raise ValidationError(constraint.get_violation_error_message(), code=constraint.violation_error_code)
 
 
+def _loaded_from_the_database(instance, field) -> bool:
+    """The related row is on the instance, as read from the database: it exists."""
+    if not (field.many_to_one or field.one_to_one) or not field.is_cached(instance):
+        return False
+    related = field.get_cached_value(instance)
+    return (
+        related is not None
+        and not related._state.adding
+        and related.pk == getattr(instance, field.attname)
+        and not field.get_limit_choices_to()
+    )
+
+
 class ChecksInPython:
-    """Model mixin: `full_clean` decides simple check constraints in Python (above)."""
+    """Model mixin: `full_clean` without a query for what the instance already knows.
+
+    Simple check constraints are decided in Python (above). A foreign key whose row is on the
+    instance, read from the database (a service, a case, a user the service function was
+    given), is not looked up again: Django's `ForeignKey.validate` asks the database whether
+    it exists, once per key per save. A key given as a bare id, or a row not yet saved, is
+    still checked; the database's own foreign key stays the last word.
+    """
+
+    def clean_fields(self, exclude=None):
+        exclude = set(exclude or ())
+        exclude.update(
+            field.name
+            for field in self._meta.concrete_fields
+            if field.is_relation and field.name not in exclude and _loaded_from_the_database(self, field)
+        )
+        super().clean_fields(exclude)
 
     def validate_constraints(self, exclude=None):
         validate_constraints(self, exclude)

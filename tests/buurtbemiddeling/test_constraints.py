@@ -102,3 +102,18 @@ def test_saving_through_full_clean_asks_the_database_nothing_for_simple_checks(d
     with CaptureQueriesContext(connection) as queries:
         case.full_clean()
     assert not [q for q in queries.captured_queries if "_check" in q["sql"]]
+
+
+def test_a_foreign_key_read_from_the_database_is_not_looked_up_again_a_bare_id_is(db, service, coordinator):
+    case = Case(**{k: v for k, v in case_kwargs(service=service).items() if k not in ("actor", "parties")})
+    case.reference, case.year, case.sequence = "AL-2026-00001", 2026, 1
+    case.coordinator = coordinator
+    with CaptureQueriesContext(connection) as queries:
+        case.full_clean()
+    lookups = [q["sql"] for q in queries.captured_queries if 'SELECT 1 AS "a"' in q["sql"]]
+    assert not any("mediationservice" in sql or "buurtbemiddeling_user" in sql for sql in lookups), lookups
+
+    case.coordinator_id = 10**9  # a bare id of no one
+    with pytest.raises(ValidationError) as refused:
+        case.full_clean()
+    assert "coordinator" in refused.value.message_dict
