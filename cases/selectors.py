@@ -276,7 +276,7 @@ def mark_repeats(cases: list[Case], *, service_id: int) -> None:
     number the bench's phone reports all share.
     """
 
-    def keys_of(party) -> set:
+    def keys_of(party: Party) -> set[tuple]:
         keys = set()
         if party.postcode and party.house_number:
             keys.add(("address", party.postcode, party.house_number.lower()))
