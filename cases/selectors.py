@@ -254,15 +254,6 @@ def work_queue_for_user(user: User, *, today: dt.date | None = None) -> list[dic
     return sections
 
 
-def _same_household(party: Party) -> Q:
-    same = Q()
-    if party.postcode and party.house_number:
-        same |= Q(postcode=party.postcode, house_number__iexact=party.house_number)
-    if party.phone:
-        same |= Q(phone=party.phone)
-    return same
-
-
 def mark_repeats(cases: list[Case], *, service_id: int) -> None:
     """Set `case.is_repeat` on each case whose reporting side (A) lives at the address, or has
     the phone number, of a party in another case of the service, for all of them at once.
@@ -270,7 +261,7 @@ def mark_repeats(cases: list[Case], *, service_id: int) -> None:
     Whatever way the case came in (the web form, a referral, the phone), the work queue shows
     it; the case page lists the earlier cases (`repeats_for_case`). Two grouped queries, one
     for the addresses (postcodes and house numbers as lists, through the address index; in
-    any case, as `_same_household` matches) and one for the phone numbers. One condition per
+    any case, as the repeat checks match) and one for the phone numbers. One condition per
     party made the ORM build and PostgreSQL combine over a hundred index scans for a queue of
     sixty rows; fetching the matching parties instead fetched thousands of rows for a phone
     number the bench's phone reports all share.
